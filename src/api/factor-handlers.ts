@@ -1,0 +1,45 @@
+/**
+ * The six factor methods (list, add, remove; second factors and multi-factors) have the
+ * same names and shapes on AdminService and ManagementService; only whose policy they act
+ * on differs. Both services take them from here.
+ */
+import type { HandlerContext } from "@connectrpc/connect";
+import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
+import type { FactorKind } from "../domain/factors.js";
+import type { LoginPolicyDocument } from "../query/login-policy-projection.js";
+import { callerOf } from "./call-values.js";
+import { factorFromProto, factorsToProto, listDetails, writeDetails, type FactorTypes } from "./login-policy-converter.js";
+
+export interface FactorTarget {
+  /** Whose policy a change applies to. */
+  owner(ctx: HandlerContext): PolicyOwner;
+  /** The policy a list reads (for an organization, its custom or the default one). */
+  policy(ctx: HandlerContext): Promise<LoginPolicyDocument>;
+}
+
+export function factorHandlers(commands: LoginPolicyCommands, target: FactorTarget) {
+  const list =
+    <K extends FactorKind>(kind: K) =>
+    async (_req: unknown, ctx: HandlerContext) => {
+      const policy = await target.policy(ctx);
+      const factors = policy.factors[kind];
+      return { details: listDetails(policy, factors.length), result: factorsToProto(kind, factors) };
+    };
+  const change =
+    <K extends FactorKind>(kind: K, action: "addFactor" | "removeFactor") =>
+    async (req: { type: FactorTypes[K] }, ctx: HandlerContext) => {
+      const owner = target.owner(ctx);
+      const factor = factorFromProto(owner.type, kind, req.type);
+      const result = await commands[action](owner, kind, factor, callerOf(ctx).userId);
+      return { details: writeDetails(result) };
+    };
+  return {
+    listLoginPolicySecondFactors: list("second"),
+    addSecondFactorToLoginPolicy: change<"second">("second", "addFactor"),
+    removeSecondFactorFromLoginPolicy: change<"second">("second", "removeFactor"),
+    listLoginPolicyMultiFactors: list("multi"),
+    addMultiFactorToLoginPolicy: change<"multi">("multi", "addFactor"),
+    removeMultiFactorFromLoginPolicy: change<"multi">("multi", "removeFactor"),
+  };
+}
+

@@ -1,0 +1,56 @@
+/**
+ * ManagementService: one organization's login policy (the organization comes from the
+ * interceptors: the x-zitadel-orgid header or the caller's own). Thin: convert, call,
+ * convert back.
+ */
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
+import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
+import { invalidArgument } from "../errors.js";
+import { ORG } from "../events/aggregates.js";
+import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
+import { callerOf, orgOf } from "./call-values.js";
+import { factorHandlers } from "./factor-handlers.js";
+import { factorFromProto, loginPolicyToProto, settingsFromProto, writeDetails } from "./login-policy-converter.js";
+
+export function managementService(
+  commands: LoginPolicyCommands,
+  queries: LoginPolicyQueries,
+): ServiceImpl<typeof ManagementService> {
+  const owner = (ctx: HandlerContext): PolicyOwner => ({ type: ORG, id: orgOf(ctx) });
+  const creator = (ctx: HandlerContext) => callerOf(ctx).userId;
+  return {
+    async getLoginPolicy(_req, ctx) {
+      const { policy, isDefault } = await queries.orgPolicy(orgOf(ctx));
+      return { policy: loginPolicyToProto(policy, isDefault), isDefault };
+    },
+    async getDefaultLoginPolicy() {
+      return { policy: loginPolicyToProto(await queries.defaultPolicy(), true) };
+    },
+    async addCustomLoginPolicy(req, ctx) {
+      if (req.idps.length > 0) {
+        throw invalidArgument(
+          "Org-1dPs0",
+          "Errors.Org.LoginPolicy.IDPsNotSupported",
+          "identity providers are not managed by this service; send idps empty",
+        );
+      }
+      const factors = {
+        second: req.secondFactors.map((value) => factorFromProto(ORG, "second", value)),
+        multi: req.multiFactors.map((value) => factorFromProto(ORG, "multi", value)),
+      };
+      const result = await commands.addCustomPolicy(orgOf(ctx), settingsFromProto(req), factors, creator(ctx));
+      return { details: writeDetails(result) };
+    },
+    async updateCustomLoginPolicy(req, ctx) {
+      return { details: writeDetails(await commands.updateSettings(owner(ctx), settingsFromProto(req), creator(ctx))) };
+    },
+    async resetLoginPolicyToDefault(_req, ctx) {
+      return { details: writeDetails(await commands.resetToDefault(orgOf(ctx), creator(ctx))) };
+    },
+    ...factorHandlers(commands, {
+      owner,
+      policy: async (ctx) => (await queries.orgPolicy(orgOf(ctx))).policy,
+    }),
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * One typed, validated configuration from command-line flags, then LPS_* environment
+ * variables, then defaults. Every problem is reported at once, in words an operator can act
+ * on, before anything starts.
+ */
+import { parseArgs } from "node:util";
+import { isMultiFactor, isSecondFactor, type MultiFactor, type SecondFactor } from "./domain/factors.js";
+import { DEFAULT_FACTORS, type LoginPolicyFactors } from "./domain/login-policy.js";
+import { LOG_LEVELS, type LogLevel } from "./logger.js";
+
+export type DatabaseConfig = { readonly engine: "sqlite"; readonly path: string };
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly database: DatabaseConfig;
+  /** Paths of a PEM certificate and key; with them the port speaks TLS only. */
+  readonly tls?: { readonly certPath: string; readonly keyPath: string };
+  readonly logLevel: LogLevel;
+  /** Request messages above this size are refused with ResourceExhausted. */
+  readonly maxRequestBytes: number;
+  /** How long shutdown waits for calls in flight. */
+  readonly shutdownGraceMs: number;
+  /** What a first start on an empty database creates. */
+  readonly setup: {
+    readonly instanceName: string;
+    readonly firstOrgName: string;
+    readonly factors: LoginPolicyFactors;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+interface Setting {
+  readonly env: string;
+  /** The command-line flag, for the settings one changes per run. */
+  readonly flag?: string;
+  readonly fallback: string;
+  readonly help: string;
+}
+
+/** Every setting, its variable, its flag and its default: the README's table comes from here. */
+export const SETTINGS = {
+  host: { env: "LPS_HOST", flag: "host", fallback: "127.0.0.1", help: "address to listen on" },
+  port: { env: "LPS_PORT", flag: "port", fallback: "8080", help: "port for every protocol (0 picks a free one)" },
+  databaseUrl: {
+    env: "LPS_DATABASE_URL",
+    flag: "database-url",
+    fallback: "sqlite:./data/lps.db",
+    help: "sqlite:<file path>",
+  },
+  tlsCert: { env: "LPS_TLS_CERT", flag: "tls-cert", fallback: "", help: "PEM certificate file; enables TLS with LPS_TLS_KEY" },
+  tlsKey: { env: "LPS_TLS_KEY", flag: "tls-key", fallback: "", help: "PEM private key file" },
+  logLevel: { env: "LPS_LOG_LEVEL", flag: "log-level", fallback: "info", help: LOG_LEVELS.join(", ") },
+  maxRequestBytes: { env: "LPS_MAX_REQUEST_BYTES", fallback: String(1024 * 1024), help: "largest request message accepted" },
+  shutdownGraceMs: { env: "LPS_SHUTDOWN_GRACE_MS", fallback: "10000", help: "how long shutdown waits for calls in flight" },
+  instanceName: { env: "LPS_INSTANCE_NAME", fallback: "Login Policy Service", help: "name of the instance created on first start" },
+  firstOrgName: { env: "LPS_FIRST_ORG_NAME", fallback: "Default", help: "name of the organization created on first start" },
+  defaultSecondFactors: {
+    env: "LPS_DEFAULT_SECOND_FACTORS",
+    fallback: DEFAULT_FACTORS.second.join(","),
+    help: "second factors of a new instance's default policy: otp, u2f, otp_email, otp_sms",
+  },
+  defaultMultiFactors: {
+    env: "LPS_DEFAULT_MULTI_FACTORS",
+    fallback: DEFAULT_FACTORS.multi.join(","),
+    help: "multi-factors of a new instance's default policy: u2f_with_verification",
+  },
+} as const satisfies Record<string, Setting>;
+
+type SettingName = keyof typeof SETTINGS;
+
+export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Config {
+  const flags = parseFlags(args);
+  const raw = (name: SettingName): string => {
+    const setting: Setting = SETTINGS[name];
+    return (setting.flag && flags[setting.flag]) ?? env[setting.env] ?? setting.fallback;
+  };
+  const problems: string[] = [];
+  const problem = (name: SettingName, text: string) => {
+    const setting: Setting = SETTINGS[name];
+    problems.push(`${setting.env}${setting.flag ? ` (--${setting.flag})` : ""}: ${text}`);
+  };
+  const integer = (name: SettingName, min: number, max: number): number => {
+    const text = raw(name);
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) problem(name, `must be a whole number from ${min} to ${max}, got "${text}"`);
+    return value;
+  };
+
+  const port = integer("port", 0, 65535);
+  const database = parseDatabaseUrl(raw("databaseUrl"), (text) => problem("databaseUrl", text));
+  const logLevel = raw("logLevel") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problem("logLevel", `must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  const certPath = raw("tlsCert");
+  const keyPath = raw("tlsKey");
+  if (Boolean(certPath) !== Boolean(keyPath)) problem(certPath ? "tlsKey" : "tlsCert", "TLS needs both a certificate and a key");
+  const secondFactors = parseList(raw("defaultSecondFactors"), isSecondFactor, "SECOND_FACTOR_TYPE_", (text) =>
+    problem("defaultSecondFactors", text),
+  );
+  const multiFactors = parseList(raw("defaultMultiFactors"), isMultiFactor, "MULTI_FACTOR_TYPE_", (text) =>
+    problem("defaultMultiFactors", text),
+  );
+  const config: Config = {
+    host: raw("host"),
+    port,
+    database,
+    tls: certPath && keyPath ? { certPath, keyPath } : undefined,
+    logLevel,
+    maxRequestBytes: integer("maxRequestBytes", 1024, 64 * 1024 * 1024),
+    shutdownGraceMs: integer("shutdownGraceMs", 0, 10 * 60 * 1000),
+    setup: {
+      instanceName: raw("instanceName"),
+      firstOrgName: raw("firstOrgName"),
+      factors: { second: secondFactors as SecondFactor[], multi: multiFactors as MultiFactor[] },
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function parseFlags(args: readonly string[]): Record<string, string | undefined> {
+  const options = Object.fromEntries(
+    Object.values(SETTINGS as Record<string, Setting>)
+      .filter((s) => s.flag)
+      .map((s) => [s.flag!, { type: "string" as const }]),
+  );
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | undefined
+    >;
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
+}
+
+function parseDatabaseUrl(url: string, problem: (text: string) => void): DatabaseConfig {
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length);
+    if (path) return { engine: "sqlite", path };
+  }
+  problem(`must be sqlite:<file path>, got "${url}"`);
+  return { engine: "sqlite", path: "" };
+}
+
+/** A comma-separated list of names, lower or upper case, with or without the enum prefix. */
+function parseList(text: string, valid: (name: string) => boolean, prefix: string, problem: (text: string) => void): string[] {
+  const names = text
+    .split(",")
+    .map((name) => name.trim().toLowerCase().replace(prefix.toLowerCase(), ""))
+    .filter((name) => name !== "");
+  const unknown = names.filter((name) => !valid(name));
+  if (unknown.length > 0) problem(`unknown factor ${unknown.map((n) => `"${n}"`).join(", ")}`);
+  if (new Set(names).size !== names.length) problem("a factor is listed twice");
+  return names;
+}

@@ -1,0 +1,74 @@
+/**
+ * The domain error: every expected failure is born here, once, with a stable ID that users
+ * can search for (ZITADEL's convention, e.g. "Org-3M9od") and a message key. The edge maps
+ * it to a google.rpc.Status; nothing below the edge knows about gRPC or HTTP.
+ */
+
+/** The failure classes of gRPC, named as such so the edge can map them one to one. */
+export type ErrorCode =
+  | "InvalidArgument"
+  | "FailedPrecondition"
+  | "NotFound"
+  | "AlreadyExists"
+  | "PermissionDenied"
+  | "Unauthenticated"
+  | "ResourceExhausted"
+  | "Aborted"
+  | "Unavailable"
+  | "DeadlineExceeded"
+  | "Unimplemented"
+  | "Canceled"
+  | "Internal";
+
+export class DomainError extends Error {
+  override readonly name = "DomainError";
+
+  /**
+   * @param code    the failure class
+   * @param id      where the error was raised, stable across releases
+   * @param key     the message key, e.g. "Errors.Org.LoginPolicy.NotFound"
+   * @param explanation  optional plain words for the caller, appended to the message
+   */
+  constructor(
+    readonly code: ErrorCode,
+    readonly id: string,
+    readonly key: string,
+    readonly explanation?: string,
+  ) {
+    super(describe(key, id, explanation));
+  }
+}
+
+/** ZITADEL's message format, "<key> (<id>)", with our explanation after a colon. */
+function describe(key: string, id: string, explanation?: string): string {
+  const base = `${key} (${id})`;
+  return explanation ? `${base}: ${explanation}` : base;
+}
+
+export function invalidArgument(id: string, key: string, explanation?: string): DomainError {
+  return new DomainError("InvalidArgument", id, key, explanation);
+}
+
+export function notFound(id: string, key: string, explanation?: string): DomainError {
+  return new DomainError("NotFound", id, key, explanation);
+}
+
+export function alreadyExists(id: string, key: string, explanation?: string): DomainError {
+  return new DomainError("AlreadyExists", id, key, explanation);
+}
+
+export function failedPrecondition(id: string, key: string, explanation?: string): DomainError {
+  return new DomainError("FailedPrecondition", id, key, explanation);
+}
+
+export function permissionDenied(id: string, key: string, explanation?: string): DomainError {
+  return new DomainError("PermissionDenied", id, key, explanation);
+}
+
+export function unauthenticated(id: string, key: string, explanation?: string): DomainError {
+  return new DomainError("Unauthenticated", id, key, explanation);
+}
+
+export function unavailable(id: string, key: string, explanation?: string): DomainError {
+  return new DomainError("Unavailable", id, key, explanation);
+}

@@ -1,0 +1,70 @@
+/**
+ * Projections turn events into documents that reads (and commands' write models) load
+ * with one key lookup. The store applies them in the same transaction as the events they
+ * reduce, so a read after a write sees it, and nothing on a request's path replays history.
+ *
+ * This file holds the engine-independent part: which documents a batch of events touches,
+ * and their new states. Engines only load and save documents.
+ */
+import type { StoredEvent } from "./event.js";
+
+export interface Projection<S = unknown> {
+  /** Names the projection's documents in storage; changing it orphans them. */
+  readonly name: string;
+  /** The event types this projection reduces. */
+  readonly handles: ReadonlySet<string>;
+  /** The key of the document the event changes. */
+  key(event: StoredEvent): string;
+  /** The document after the event; undefined deletes it. Must be pure. */
+  reduce(state: S | undefined, event: StoredEvent): S | undefined;
+}
+
+/** A document address: which projection, which key. */
+export interface DocumentRef {
+  readonly projection: string;
+  readonly key: string;
+}
+
+/** A document's new state after a push; undefined means deleted. */
+export interface DocumentChange extends DocumentRef {
+  readonly state: unknown;
+}
+
+/** The documents the events will change, each once, for the engine to load. */
+export function documentsTouched(projections: readonly Projection[], events: readonly StoredEvent[]): DocumentRef[] {
+  const refs = new Map<string, DocumentRef>();
+  for (const event of events) {
+    for (const projection of projections) {
+      if (!projection.handles.has(event.type)) continue;
+      const ref = { projection: projection.name, key: projection.key(event) };
+      refs.set(documentId(ref), ref);
+    }
+  }
+  return [...refs.values()];
+}
+
+/**
+ * Reduces the events, in order, over the loaded documents. `loaded` holds each touched
+ * document's current state (absent when it does not exist yet).
+ */
+export function reduceDocuments(
+  projections: readonly Projection[],
+  events: readonly StoredEvent[],
+  loaded: ReadonlyMap<string, unknown>,
+): DocumentChange[] {
+  const states = new Map<string, DocumentChange>();
+  for (const event of events) {
+    for (const projection of projections) {
+      if (!projection.handles.has(event.type)) continue;
+      const ref = { projection: projection.name, key: projection.key(event) };
+      const id = documentId(ref);
+      const current = states.has(id) ? states.get(id)!.state : loaded.get(id);
+      states.set(id, { ...ref, state: projection.reduce(current, event) });
+    }
+  }
+  return [...states.values()];
+}
+
+export function documentId(ref: DocumentRef): string {
+  return `${ref.projection}\u0000${ref.key}`;
+}

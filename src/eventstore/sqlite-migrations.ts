@@ -1,0 +1,40 @@
+/**
+ * The SQLite schema, as ordered steps. A step, once released, never changes: add a new one.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const sqliteMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "events, projections, unique constraints",
+    sql: `
+      CREATE TABLE events (
+        position       INTEGER PRIMARY KEY AUTOINCREMENT,
+        aggregate_type TEXT    NOT NULL,
+        aggregate_id   TEXT    NOT NULL,
+        sequence       INTEGER NOT NULL,
+        type           TEXT    NOT NULL,
+        payload        TEXT    NOT NULL,
+        resource_owner TEXT    NOT NULL,
+        creator        TEXT    NOT NULL,
+        created_at     TEXT    NOT NULL,
+        UNIQUE (aggregate_type, aggregate_id, sequence)
+      );
+      CREATE TABLE projection_documents (
+        projection TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        PRIMARY KEY (projection, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE unique_constraints (
+        kind  TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (kind, value)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

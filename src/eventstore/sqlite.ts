@@ -1,0 +1,203 @@
+/**
+ * The embedded engine: one SQLite file through better-sqlite3, in WAL mode with
+ * synchronous=FULL so that an acknowledged write survives the process being killed (and
+ * the machine losing power). better-sqlite3 is synchronous; each method runs one short
+ * transaction, so the event loop is held for microseconds, never across a network wait.
+ */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { AggregateRef, StoredEvent } from "./event.js";
+import { documentId, documentsTouched, reduceDocuments, type Projection } from "./projection.js";
+import { sqliteMigrations } from "./sqlite-migrations.js";
+import {
+  SequenceConflict,
+  UniqueConstraintTaken,
+  type Document,
+  type EventStore,
+  type PushRequest,
+  type Snapshot,
+} from "./store.js";
+
+interface EventRow {
+  position: number;
+  aggregate_type: string;
+  aggregate_id: string;
+  sequence: number;
+  type: string;
+  payload: string;
+  resource_owner: string;
+  creator: string;
+  created_at: string;
+}
+
+/** How long a writer waits for another process's write lock (the CLI and the server). */
+const BUSY_TIMEOUT_MS = 5000;
+
+export class SqliteEventStore implements EventStore {
+  readonly engine = "sqlite";
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(
+    path: string,
+    private readonly projections: readonly Projection[],
+  ) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    this.migrate();
+    this.statements = this.prepare();
+  }
+
+  private migrate(): void {
+    this.db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    );
+    // IMMEDIATE takes the write lock first, so two processes starting together apply each
+    // step once.
+    this.db
+      .transaction(() => {
+        const applied = new Set(
+          this.db.prepare("SELECT version FROM schema_migrations").pluck().all() as number[],
+        );
+        for (const step of sqliteMigrations) {
+          if (applied.has(step.version)) continue;
+          this.db.exec(step.sql);
+          this.db
+            .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+            .run(step.version, step.name, new Date().toISOString());
+        }
+      })
+      .immediate();
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      currentSequence: db
+        .prepare("SELECT COALESCE(MAX(sequence), 0) FROM events WHERE aggregate_type = ? AND aggregate_id = ?")
+        .pluck(),
+      insertEvent: db.prepare(
+        `INSERT INTO events (aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      claim: db.prepare("INSERT OR IGNORE INTO unique_constraints (kind, value) VALUES (?, ?)"),
+      release: db.prepare("DELETE FROM unique_constraints WHERE kind = ? AND value = ?"),
+      document: db.prepare("SELECT state FROM projection_documents WHERE projection = ? AND key = ?").pluck(),
+      documents: db.prepare("SELECT key, state FROM projection_documents WHERE projection = ? ORDER BY key"),
+      saveDocument: db.prepare(
+        `INSERT INTO projection_documents (projection, key, state) VALUES (?, ?, ?)
+         ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state`,
+      ),
+      deleteDocument: db.prepare("DELETE FROM projection_documents WHERE projection = ? AND key = ?"),
+      events: db.prepare(
+        `SELECT * FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND sequence > ? ORDER BY sequence`,
+      ),
+    };
+  }
+
+  async push(request: PushRequest): Promise<StoredEvent[]> {
+    return this.db.transaction(() => this.pushInTransaction(request)).immediate();
+  }
+
+  private pushInTransaction(request: PushRequest): StoredEvent[] {
+    const s = this.statements;
+    const createdAt = new Date();
+    const stored: StoredEvent[] = [];
+    for (const append of request.appends) {
+      const { aggregate } = append;
+      const current = s.currentSequence.get(aggregate.type, aggregate.id) as number;
+      if (current !== append.expectedSequence) throw new SequenceConflict(aggregate);
+      let sequence = current;
+      for (const event of append.events) {
+        sequence++;
+        const result = s.insertEvent.run(
+          aggregate.type,
+          aggregate.id,
+          sequence,
+          event.type,
+          JSON.stringify(event.payload),
+          append.resourceOwner,
+          request.creator,
+          createdAt.toISOString(),
+        );
+        stored.push({
+          ...event,
+          aggregate,
+          resourceOwner: append.resourceOwner,
+          sequence,
+          position: Number(result.lastInsertRowid),
+          creator: request.creator,
+          createdAt,
+        });
+      }
+    }
+    for (const constraint of request.release ?? []) s.release.run(constraint.kind, constraint.value);
+    for (const constraint of request.claim ?? []) {
+      if (s.claim.run(constraint.kind, constraint.value).changes === 0) throw new UniqueConstraintTaken(constraint);
+    }
+    this.project(stored);
+    return stored;
+  }
+
+  private project(events: readonly StoredEvent[]): void {
+    const s = this.statements;
+    const loaded = new Map<string, unknown>();
+    for (const ref of documentsTouched(this.projections, events)) {
+      const state = s.document.get(ref.projection, ref.key) as string | undefined;
+      if (state !== undefined) loaded.set(documentId(ref), JSON.parse(state));
+    }
+    for (const change of reduceDocuments(this.projections, events, loaded)) {
+      if (change.state === undefined) s.deleteDocument.run(change.projection, change.key);
+      else s.saveDocument.run(change.projection, change.key, JSON.stringify(change.state));
+    }
+  }
+
+  async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
+    const rows = this.statements.events.all(aggregate.type, aggregate.id, afterSequence) as EventRow[];
+    return rows.map(toStoredEvent);
+  }
+
+  async document<S>(projection: string, key: string): Promise<S | undefined> {
+    const state = this.statements.document.get(projection, key) as string | undefined;
+    return state === undefined ? undefined : (JSON.parse(state) as S);
+  }
+
+  async documents<S>(projection: string): Promise<Document<S>[]> {
+    const rows = this.statements.documents.all(projection) as { key: string; state: string }[];
+    return rows.map((row) => ({ key: row.key, state: JSON.parse(row.state) as S }));
+  }
+
+  async snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>> {
+    // One read transaction: another process cannot commit between the two reads.
+    return this.db.transaction(() => {
+      const sequence = this.statements.currentSequence.get(aggregate.type, aggregate.id) as number;
+      const state = this.statements.document.get(projection, key) as string | undefined;
+      return { sequence, state: state === undefined ? undefined : (JSON.parse(state) as S) };
+    })();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare("SELECT 1").get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    aggregate: { type: row.aggregate_type, id: row.aggregate_id },
+    resourceOwner: row.resource_owner,
+    sequence: row.sequence,
+    position: row.position,
+    type: row.type,
+    payload: JSON.parse(row.payload),
+    creator: row.creator,
+    createdAt: new Date(row.created_at),
+  };
+}

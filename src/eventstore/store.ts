@@ -1,0 +1,91 @@
+/**
+ * The storage interface every engine implements (SQLite embedded, PostgreSQL for many
+ * replicas). It is deliberately small: append events with optimistic concurrency, read an
+ * aggregate's events, read projection documents. The same test suite runs against each.
+ */
+import type { AggregateRef, NewEvent, StoredEvent } from "./event.js";
+
+/** Events for one aggregate, valid only if the aggregate is still at `expectedSequence`. */
+export interface Append {
+  readonly aggregate: AggregateRef;
+  readonly resourceOwner: string;
+  /** The aggregate's sequence the command decided on; 0 for an aggregate that is new. */
+  readonly expectedSequence: number;
+  readonly events: readonly NewEvent[];
+}
+
+/** A value that at most one live object may hold, such as an organization's name. */
+export interface UniqueConstraint {
+  readonly kind: string;
+  readonly value: string;
+}
+
+export interface PushRequest {
+  /** The user whose call causes the events. */
+  readonly creator: string;
+  readonly appends: readonly Append[];
+  readonly claim?: readonly UniqueConstraint[];
+  readonly release?: readonly UniqueConstraint[];
+}
+
+/** A projection document read together with the sequence of the aggregate it belongs to. */
+export interface Snapshot<S> {
+  readonly state: S | undefined;
+  readonly sequence: number;
+}
+
+export interface Document<S> {
+  readonly key: string;
+  readonly state: S;
+}
+
+export interface EventStore {
+  /** Which engine this is, for logs and health. */
+  readonly engine: "sqlite" | "postgres";
+
+  /**
+   * Appends all events, claims and releases the constraints, and updates the projections,
+   * in one transaction. Throws SequenceConflict when an aggregate moved on since the
+   * command read it, UniqueConstraintTaken when a claimed value is held, and
+   * StoreUnavailable when the database cannot be reached.
+   */
+  push(request: PushRequest): Promise<StoredEvent[]>;
+
+  /** The events of one aggregate after a sequence, oldest first. */
+  events(aggregate: AggregateRef, afterSequence?: number): Promise<StoredEvent[]>;
+
+  /** One projection document. */
+  document<S>(projection: string, key: string): Promise<S | undefined>;
+
+  /** Every document of a projection, by key (for small sets: organizations, users). */
+  documents<S>(projection: string): Promise<Document<S>[]>;
+
+  /** A document and its aggregate's current sequence from one consistent read. */
+  snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>>;
+
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+/** Another writer appended to the aggregate first; the command should decide again. */
+export class SequenceConflict extends Error {
+  override readonly name = "SequenceConflict";
+  constructor(readonly aggregate: AggregateRef) {
+    super(`aggregate ${aggregate.type}/${aggregate.id} moved on`);
+  }
+}
+
+/** A claimed unique value is already held. */
+export class UniqueConstraintTaken extends Error {
+  override readonly name = "UniqueConstraintTaken";
+  constructor(readonly constraint: UniqueConstraint) {
+    super(`${constraint.kind} is taken`);
+  }
+}
+
+/** The database cannot be reached or refused to work; the call may succeed later. */
+export class StoreUnavailable extends Error {
+  override readonly name = "StoreUnavailable";
+}

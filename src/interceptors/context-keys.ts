@@ -1,0 +1,15 @@
+/**
+ * What the interceptors learn about a call and hand on to the handlers, through connect's
+ * context values.
+ */
+import { createContextKey } from "@connectrpc/connect";
+import type { Caller } from "../access/caller.js";
+
+/** Who is calling. Set by authentication; handlers never run without it. */
+export const callerKey = createContextKey<Caller | undefined>(undefined, { description: "caller" });
+
+/** The x-zitadel-orgid header, if the call named an organization. */
+export const requestedOrgKey = createContextKey<string | undefined>(undefined, { description: "requested org" });
+
+/** The organization a Management call acts on, once authorization has admitted the caller to it. */
+export const orgKey = createContextKey<string | undefined>(undefined, { description: "org" });

@@ -1,0 +1,92 @@
+/**
+ * One port for every client. Without TLS, a connection is HTTP/2 (gRPC, and h2c clients of
+ * Connect) if it opens with the HTTP/2 preface, and HTTP/1.1 (browsers, curl, gRPC-Web)
+ * otherwise; Node's own `allowHTTP1` only does this under TLS. With a certificate and key,
+ * TLS negotiates the protocol by ALPN.
+ */
+import http from "node:http";
+import http2 from "node:http2";
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+import type { NodeRequest, NodeResponse } from "./rpc-handler.js";
+
+export interface ListenOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+}
+
+export type RequestListener = (req: NodeRequest, res: NodeResponse) => void;
+
+export interface Listener {
+  readonly address: AddressInfo;
+  /** Stops accepting, lets calls in flight finish for up to `graceMs`, then cuts the rest. */
+  close(graceMs: number): Promise<void>;
+}
+
+/** The client preface every HTTP/2 connection starts with (RFC 9113, 3.4). */
+const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+/** A connection that has not said which protocol it speaks by then is dropped. */
+const SNIFF_TIMEOUT_MS = 10_000;
+
+export async function listen(options: ListenOptions, onRequest: RequestListener): Promise<Listener> {
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.Http2Session>();
+  const h1 = options.tls ? undefined : http.createServer(onRequest);
+  const h2 = options.tls
+    ? http2.createSecureServer({ cert: options.tls.cert, key: options.tls.key, allowHTTP1: true }, onRequest)
+    : http2.createServer(onRequest);
+  h2.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+
+  const server: net.Server = options.tls ? h2 : net.createServer((socket) => sniff(socket, h1!, h2));
+  server.on("connection", (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+
+  return {
+    address: server.address() as AddressInfo,
+    async close(graceMs) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const session of sessions) session.close();
+      h1?.closeIdleConnections();
+      const deadline = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+      // Keep-alive sockets that finish their request are closed as they become idle.
+      const idleSweep = setInterval(() => h1?.closeIdleConnections(), 100);
+      await closed;
+      clearTimeout(deadline);
+      clearInterval(idleSweep);
+    },
+  };
+}
+
+/** Reads the first bytes without consuming them and hands the socket to the right server. */
+function sniff(socket: net.Socket, h1: http.Server, h2: http2.Http2Server): void {
+  socket.setTimeout(SNIFF_TIMEOUT_MS, () => socket.destroy());
+  const onReadable = () => {
+    const chunk: Buffer | null = socket.read();
+    if (chunk === null) return;
+    socket.unshift(chunk);
+    const length = Math.min(chunk.length, HTTP2_PREFACE.length);
+    const isHttp2 = chunk.subarray(0, length).equals(HTTP2_PREFACE.subarray(0, length));
+    // A partial preface is ambiguous only while shorter than "PRI " vs an HTTP/1.1 method.
+    if (isHttp2 && length < 4) return;
+    socket.off("readable", onReadable);
+    socket.setTimeout(0);
+    (isHttp2 ? h2 : h1).emit("connection", socket);
+  };
+  socket.on("readable", onReadable);
+}

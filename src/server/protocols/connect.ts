@@ -1,0 +1,66 @@
+/**
+ * Connect: a unary call answers an error as a JSON body with a non-200 status; a streaming
+ * call ends with an end-of-stream frame that may hold an error.
+ */
+import { Code, ConnectError } from "@connectrpc/connect";
+import { readAllBytes, type UniversalServerResponse } from "@connectrpc/connect/protocol";
+import {
+  codeFromHttpStatus,
+  endStreamFlag,
+  endStreamFromJson,
+  endStreamToJson,
+  errorFromJsonBytes,
+  errorToJsonBytes,
+} from "@connectrpc/connect/protocol-connect";
+import { rewriteFinalFrame } from "./final-frame.js";
+import { compressionNamed, withEnd, type Settle } from "./settle.js";
+
+/** Error bodies are a status and a detail; the limit only guards against a broken peer. */
+const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+
+export function finalizeConnectUnary(res: UniversalServerResponse, settle: Settle): UniversalServerResponse {
+  const body = res.body as AsyncIterable<Uint8Array> | undefined;
+  if (!body) return res;
+  if (res.status === 200) return { ...res, body: withEnd(body, () => settle(undefined)) };
+  const header = res.header ?? new Headers();
+  return { ...res, header, body: rewriteErrorBody(body, res.status, header, settle) };
+}
+
+async function* rewriteErrorBody(
+  body: AsyncIterable<Uint8Array>,
+  status: number,
+  header: Headers,
+  settle: Settle,
+): AsyncIterable<Uint8Array> {
+  let bytes = await readAllBytes(body, MAX_ERROR_BODY_BYTES);
+  const compression = compressionNamed(header.get("content-encoding"));
+  if (compression) bytes = await compression.decompress(bytes, MAX_ERROR_BODY_BYTES);
+  const fallback = new ConnectError(`HTTP ${status}`, codeFromHttpStatus(status));
+  const error = errorFromJsonBytes(bytes, undefined, fallback);
+  const final = settle(error) ?? error;
+  const out = errorToJsonBytes(final, undefined);
+  // Headers go out after the first chunk is read, so they can still be corrected here.
+  header.delete("content-encoding");
+  header.set("content-length", String(out.byteLength));
+  yield out;
+}
+
+export function finalizeConnectStream(res: UniversalServerResponse, settle: Settle): UniversalServerResponse {
+  if (!res.body) return res;
+  const rewrite = (data: Uint8Array) => {
+    const end = endStreamFromJson(data);
+    const final = settle(end.error);
+    if (final === end.error || !final) return data;
+    return new TextEncoder().encode(JSON.stringify(endStreamToJson(end.metadata, final, undefined)));
+  };
+  return {
+    ...res,
+    body: rewriteFinalFrame(
+      res.body as AsyncIterable<Uint8Array>,
+      endStreamFlag,
+      compressionNamed(res.header?.get("connect-content-encoding") ?? null),
+      rewrite,
+      () => settle(new ConnectError("the response ended without an end-of-stream message", Code.Canceled)),
+    ),
+  };
+}

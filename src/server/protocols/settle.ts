@@ -1,0 +1,29 @@
+/**
+ * Each protocol writes a call's final status in its own place (gRPC trailers, the gRPC-Web
+ * trailer frame, the Connect error body or end-of-stream frame). Its finalizer finds that
+ * status when it is written, hands it to `settle` once, and writes what `settle` returns
+ * in its place: the same error, or one mapped to carry a zitadel.v1.ErrorDetail.
+ */
+import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
+import type { Compression } from "@connectrpc/connect/protocol";
+import type { ConnectError } from "@connectrpc/connect";
+
+/** Receives the final error (undefined on success); returns the error to write instead. */
+export type Settle = (error: ConnectError | undefined) => ConnectError | undefined;
+
+/** The status headers a finalizer replaces when it writes a mapped error. */
+export const STATUS_HEADERS = ["grpc-status", "grpc-message", "grpc-status-details-bin"] as const;
+
+/** The compression a response uses, by its encoding header's value. */
+export function compressionNamed(name: string | null): Compression | undefined {
+  return [compressionGzip, compressionBrotli].find((c) => c.name === name);
+}
+
+/** Runs `onEnd` once the body has been drained, or abandoned by a client that went away. */
+export async function* withEnd(body: AsyncIterable<Uint8Array>, onEnd: () => void): AsyncIterable<Uint8Array> {
+  try {
+    yield* body;
+  } finally {
+    onEnd();
+  }
+}

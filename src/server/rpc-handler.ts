@@ -1,0 +1,116 @@
+/**
+ * Serves connect's RPC handlers (gRPC, gRPC-Web and Connect on the same paths) on Node's
+ * HTTP servers. It plays the part of connect-node's adapter, plus what every call needs
+ * whatever its protocol: responses are not compressed for loopback peers, the final status
+ * always carries a zitadel.v1.ErrorDetail (also when the framework itself refused the
+ * request), and each call leaves one log line with its method, code and duration.
+ */
+import { Code, createConnectRouter, type ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import {
+  compressionBrotli,
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from "@connectrpc/connect-node";
+import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { performance } from "node:perf_hooks";
+import type { Logger } from "../logger.js";
+import { declineResponseCompression, isLoopback } from "./loopback.js";
+import { finalizeConnectStream, finalizeConnectUnary } from "./protocols/connect.js";
+import { finalizeGrpcWeb } from "./protocols/grpc-web.js";
+import { finalizeGrpc } from "./protocols/grpc.js";
+import type { Settle } from "./protocols/settle.js";
+import type { StatusMapper } from "./status-error.js";
+
+export type NodeRequest = IncomingMessage | Http2ServerRequest;
+export type NodeResponse = ServerResponse | Http2ServerResponse;
+
+export interface RpcHandlerOptions {
+  readonly routes: (router: ConnectRouter) => void;
+  readonly toStatus: StatusMapper;
+  readonly logger: Logger;
+  /** Larger request messages are refused with ResourceExhausted. */
+  readonly readMaxBytes: number;
+  /** Aborts calls still running when the server gives up waiting for them at shutdown. */
+  readonly shutdownSignal?: AbortSignal;
+}
+
+export interface RpcHandler {
+  /** Serves the request if its path names an RPC; returns false, untouched, otherwise. */
+  handle(req: NodeRequest, res: NodeResponse): boolean;
+  /** The RPC handlers by path, for other doors to the same calls. */
+  readonly handlers: ReadonlyMap<string, UniversalHandler>;
+}
+
+type Protocol = "grpc" | "grpc-web" | "connect" | "connect-stream";
+
+const finalizers: Record<Protocol, (res: UniversalServerResponse, settle: Settle) => UniversalServerResponse> = {
+  grpc: finalizeGrpc,
+  "grpc-web": finalizeGrpcWeb,
+  connect: finalizeConnectUnary,
+  "connect-stream": finalizeConnectStream,
+};
+
+function protocolOf(contentType: string | null): Protocol {
+  const type = contentType ?? "";
+  if (type.startsWith("application/grpc-web")) return "grpc-web";
+  if (type.startsWith("application/grpc")) return "grpc";
+  if (type.startsWith("application/connect+")) return "connect-stream";
+  return "connect";
+}
+
+export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
+  const { toStatus, logger } = options;
+  const router = createConnectRouter({
+    acceptCompression: [compressionGzip, compressionBrotli],
+    readMaxBytes: options.readMaxBytes,
+    // Protobuf's JSON rules: a field the message does not have is an error, not ignored.
+    jsonOptions: { ignoreUnknownFields: false },
+    shutdownSignal: options.shutdownSignal,
+  });
+  options.routes(router);
+  const handlers = new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
+
+  async function serve(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
+    const started = performance.now();
+    const uReq = universalRequestFromNodeRequest(req, res, undefined, undefined);
+    if (isLoopback(req.socket.remoteAddress)) declineResponseCompression(uReq.header);
+    const protocol = protocolOf(uReq.header.get("content-type"));
+    const log = (code: string) =>
+      logger.info({ rpc: handler.requestPath, protocol, code, ms: round(performance.now() - started) }, "rpc");
+    const settle: Settle = (error) => {
+      const final = error && toStatus(error);
+      log(codeName(final));
+      return final;
+    };
+    try {
+      const uRes = await handler(uReq);
+      // Refusals before any call (unsupported media type, wrong method) carry no status.
+      if (uRes.body === undefined) log(`HTTP ${uRes.status}`);
+      await universalResponseToNodeResponse(uRes.body ? finalizers[protocol](uRes, settle) : uRes, res);
+    } catch (reason) {
+      // The response could not be written: the client went away mid-call.
+      logger.debug({ rpc: handler.requestPath, err: reason }, "response not delivered");
+    }
+  }
+
+  return {
+    handlers,
+    handle(req, res) {
+      const handler = handlers.get((req.url ?? "").split("?", 1)[0]!);
+      if (!handler) return false;
+      void serve(handler, req, res);
+      return true;
+    },
+  };
+}
+
+function codeName(error: ConnectError | undefined): string {
+  return error ? Code[error.code] : "OK";
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "@jest/globals";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+function problemsOf(env: Record<string, string>, args: string[] = []): readonly string[] {
+  try {
+    loadConfig(env, args);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("defaults to SQLite under ./data on 127.0.0.1:8080 with ZITADEL's default factors", () => {
+    const config = loadConfig({}, []);
+    expect(config).toMatchObject({
+      host: "127.0.0.1",
+      port: 8080,
+      database: { engine: "sqlite", path: "./data/lps.db" },
+      logLevel: "info",
+      maxRequestBytes: 1024 * 1024,
+      tls: undefined,
+      setup: { factors: { second: ["otp", "u2f"], multi: ["u2f_with_verification"] } },
+    });
+  });
+
+  it("takes flags over environment variables over defaults", () => {
+    const config = loadConfig({ LPS_PORT: "9000", LPS_HOST: "0.0.0.0" }, ["--port", "9100"]);
+    expect(config.port).toBe(9100);
+    expect(config.host).toBe("0.0.0.0");
+  });
+
+  it("reads factor lists in either spelling, and an empty list as none", () => {
+    const config = loadConfig(
+      { LPS_DEFAULT_SECOND_FACTORS: "SECOND_FACTOR_TYPE_OTP_SMS, otp_email", LPS_DEFAULT_MULTI_FACTORS: "" },
+      [],
+    );
+    expect(config.setup.factors).toEqual({ second: ["otp_sms", "otp_email"], multi: [] });
+  });
+
+  it("reports every problem at once, naming the variable and flag", () => {
+    const problems = problemsOf({
+      LPS_PORT: "http",
+      LPS_LOG_LEVEL: "loud",
+      LPS_DATABASE_URL: "mysql://x",
+      LPS_TLS_CERT: "/cert.pem",
+      LPS_DEFAULT_SECOND_FACTORS: "otp,sms",
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^LPS_PORT \(--port\): must be a whole number from 0 to 65535, got "http"/),
+      expect.stringMatching(/^LPS_DATABASE_URL \(--database-url\): must be sqlite:/),
+      expect.stringMatching(/^LPS_LOG_LEVEL \(--log-level\): must be one of fatal, error/),
+      expect.stringMatching(/^LPS_TLS_KEY \(--tls-key\): TLS needs both a certificate and a key/),
+      expect.stringMatching(/^LPS_DEFAULT_SECOND_FACTORS: unknown factor "sms"/),
+    ]);
+  });
+
+  it("refuses unknown flags", () => {
+    expect(problemsOf({}, ["--prot", "1"])).toEqual([expect.stringContaining("--prot")]);
+  });
+});
