@@ -48,9 +48,10 @@ export async function listen(options: ListenOptions, onRequest: RequestListener)
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const fail = (error: NodeJS.ErrnoException) => reject(listenError(options, error));
+    server.once("error", fail);
     server.listen(options.port, options.host, () => {
-      server.off("error", reject);
+      server.off("error", fail);
       resolve();
     });
   });
@@ -73,19 +74,35 @@ export async function listen(options: ListenOptions, onRequest: RequestListener)
   };
 }
 
-/** Reads the first bytes without consuming them and hands the socket to the right server. */
+const LISTEN_PROBLEMS: Record<string, string> = {
+  EADDRINUSE: "the address is already in use",
+  EACCES: "permission denied (ports below 1024 need privileges)",
+  EADDRNOTAVAIL: "the address is not one of this machine's",
+  ENOTFOUND: "the host name does not resolve",
+};
+
+function listenError(options: ListenOptions, error: NodeJS.ErrnoException): Error {
+  const problem = (error.code && LISTEN_PROBLEMS[error.code]) ?? error.message;
+  return new Error(`cannot listen on ${options.host}:${options.port}: ${problem}`);
+}
+
+/**
+ * Reads the first bytes, hands the socket to the server for its protocol, and gives the
+ * bytes back to the socket for that server to read.
+ */
 function sniff(socket: net.Socket, h1: http.Server, h2: http2.Http2Server): void {
   socket.setTimeout(SNIFF_TIMEOUT_MS, () => socket.destroy());
+  let head = Buffer.alloc(0);
   const onReadable = () => {
-    const chunk: Buffer | null = socket.read();
-    if (chunk === null) return;
-    socket.unshift(chunk);
-    const length = Math.min(chunk.length, HTTP2_PREFACE.length);
-    const isHttp2 = chunk.subarray(0, length).equals(HTTP2_PREFACE.subarray(0, length));
-    // A partial preface is ambiguous only while shorter than "PRI " vs an HTTP/1.1 method.
+    for (let chunk: Buffer | null; (chunk = socket.read()) !== null; ) head = Buffer.concat([head, chunk]);
+    if (socket.readableEnded) return socket.destroy();
+    const length = Math.min(head.length, HTTP2_PREFACE.length);
+    const isHttp2 = head.subarray(0, length).equals(HTTP2_PREFACE.subarray(0, length));
+    // Fewer than four bytes of the preface ("P", "PR", "PRI") could still be "POST" or "PUT".
     if (isHttp2 && length < 4) return;
     socket.off("readable", onReadable);
     socket.setTimeout(0);
+    socket.unshift(head);
     (isHttp2 ? h2 : h1).emit("connection", socket);
   };
   socket.on("readable", onReadable);

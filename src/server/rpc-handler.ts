@@ -46,7 +46,9 @@ export interface RpcHandler {
 
 type Protocol = "grpc" | "grpc-web" | "connect" | "connect-stream";
 
-const finalizers: Record<Protocol, (res: UniversalServerResponse, settle: Settle) => UniversalServerResponse> = {
+type Finalizer = (res: UniversalServerResponse, settle: Settle) => UniversalServerResponse | Promise<UniversalServerResponse>;
+
+const finalizers: Record<Protocol, Finalizer> = {
   grpc: finalizeGrpc,
   "grpc-web": finalizeGrpcWeb,
   connect: finalizeConnectUnary,
@@ -89,7 +91,13 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
       const uRes = await handler(uReq);
       // Refusals before any call (unsupported media type, wrong method) carry no status.
       if (uRes.body === undefined) log(`HTTP ${uRes.status}`);
-      await universalResponseToNodeResponse(uRes.body ? finalizers[protocol](uRes, settle) : uRes, res);
+      const final = uRes.body ? await finalizers[protocol](uRes, settle) : uRes;
+      if (!req.complete && req.httpVersionMajor === 1) {
+        // The call was answered before its body was read (too large, say), and the rest of
+        // the body will not be: a client must not send its next request on this socket.
+        final.header?.set("connection", "close");
+      }
+      await universalResponseToNodeResponse(final, res);
     } catch (reason) {
       // The response could not be written: the client went away mid-call.
       logger.debug({ rpc: handler.requestPath, err: reason }, "response not delivered");

@@ -45,18 +45,19 @@ export class GrpcJsClient {
   }
 
   call(service: GrpcService, method: string, request: object = {}, headers: Record<string, string> = {}): Promise<GrpcResult> {
-    const client = this.clients[service] as unknown as Record<string, Function>;
+    type UnaryMethod = (request: object, metadata: grpc.Metadata, callback: grpc.requestCallback<Record<string, unknown>>) => void;
+    const client = this.clients[service] as unknown as Record<string, UnaryMethod | undefined>;
     const fn = client[method];
     if (typeof fn !== "function") throw new Error(`no method ${method} on ${service}`);
     const metadata = new grpc.Metadata();
     for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
     return new Promise((resolve) => {
-      fn.call(client, request, metadata, (error: grpc.ServiceError | null, response: Record<string, unknown>) => {
-        if (!error) return resolve({ ok: true, response });
+      fn.call(client, request, metadata, (error, response) => {
+        if (!error) return resolve({ ok: true, response: response ?? {} });
         const details = error.metadata.get("grpc-status-details-bin");
         const status = details[0] ? (StatusType.decode(details[0] as Buffer) as unknown as DecodedStatus) : undefined;
         const detailAnys = status?.details ?? [];
-        const zitadelDetail = detailAnys.find((any) => any.typeUrl === "type.googleapis.com/zitadel.v1.ErrorDetail");
+        const zitadelDetail = detailAnys.find((any) => any.type_url === "type.googleapis.com/zitadel.v1.ErrorDetail");
         resolve({
           ok: false,
           code: error.code,
@@ -76,5 +77,5 @@ export class GrpcJsClient {
 interface DecodedStatus {
   code: number;
   message: string;
-  details: { typeUrl: string; value: Uint8Array }[];
+  details: { type_url: string; value: Uint8Array }[];
 }

@@ -1,7 +1,9 @@
 /**
  * The real server, in this process, on a free port with a fresh SQLite file (or the file
- * given), configured the way an operator would: through LPS_* variables.
+ * given), configured the way an operator would: through LPS_* variables. Its log lines
+ * are kept for tests that check what was logged.
  */
+import { Writable } from "node:stream";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
@@ -10,14 +12,23 @@ import { tempDir } from "./temp-dir.js";
 
 export interface TestServer extends App {
   readonly databaseUrl: string;
+  /** Every log line so far, parsed. */
+  readonly logs: Record<string, unknown>[];
 }
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const databaseUrl = env.LPS_DATABASE_URL ?? `sqlite:${join(tempDir(), "lps.db")}`;
   const config = loadConfig(
-    { LPS_PORT: "0", LPS_LOG_LEVEL: "silent", LPS_SHUTDOWN_GRACE_MS: "1000", ...env, LPS_DATABASE_URL: databaseUrl },
+    { LPS_PORT: "0", LPS_LOG_LEVEL: "info", LPS_SHUTDOWN_GRACE_MS: "1000", ...env, LPS_DATABASE_URL: databaseUrl },
     [],
   );
-  const app = await startApp(config, createLogger(config.logLevel));
-  return Object.assign(Object.create(app) as App, app, { databaseUrl });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const app = await startApp(config, createLogger(config.logLevel, sink));
+  return { url: app.url, address: app.address, instance: app.instance, store: app.store, close: () => app.close(), databaseUrl, logs };
 }

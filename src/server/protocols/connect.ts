@@ -3,9 +3,10 @@
  * call ends with an end-of-stream frame that may hold an error.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
-import { readAllBytes, type UniversalServerResponse } from "@connectrpc/connect/protocol";
+import { createAsyncIterable, readAllBytes, type UniversalServerResponse } from "@connectrpc/connect/protocol";
 import {
   codeFromHttpStatus,
+  codeToHttpStatus,
   endStreamFlag,
   endStreamFromJson,
   endStreamToJson,
@@ -18,31 +19,21 @@ import { compressionNamed, withEnd, type Settle } from "./settle.js";
 /** Error bodies are a status and a detail; the limit only guards against a broken peer. */
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 
-export function finalizeConnectUnary(res: UniversalServerResponse, settle: Settle): UniversalServerResponse {
+export async function finalizeConnectUnary(res: UniversalServerResponse, settle: Settle): Promise<UniversalServerResponse> {
   const body = res.body as AsyncIterable<Uint8Array> | undefined;
   if (!body) return res;
   if (res.status === 200) return { ...res, body: withEnd(body, () => settle(undefined)) };
-  const header = res.header ?? new Headers();
-  return { ...res, header, body: rewriteErrorBody(body, res.status, header, settle) };
-}
-
-async function* rewriteErrorBody(
-  body: AsyncIterable<Uint8Array>,
-  status: number,
-  header: Headers,
-  settle: Settle,
-): AsyncIterable<Uint8Array> {
+  // The handler has finished: the error body is complete and small.
+  const header = new Headers(res.header);
   let bytes = await readAllBytes(body, MAX_ERROR_BODY_BYTES);
   const compression = compressionNamed(header.get("content-encoding"));
   if (compression) bytes = await compression.decompress(bytes, MAX_ERROR_BODY_BYTES);
-  const fallback = new ConnectError(`HTTP ${status}`, codeFromHttpStatus(status));
-  const error = errorFromJsonBytes(bytes, undefined, fallback);
+  const error = errorFromJsonBytes(bytes, undefined, new ConnectError(`HTTP ${res.status}`, codeFromHttpStatus(res.status)));
   const final = settle(error) ?? error;
   const out = errorToJsonBytes(final, undefined);
-  // Headers go out after the first chunk is read, so they can still be corrected here.
   header.delete("content-encoding");
   header.set("content-length", String(out.byteLength));
-  yield out;
+  return { status: codeToHttpStatus(final.code), header, body: createAsyncIterable([out]) };
 }
 
 export function finalizeConnectStream(res: UniversalServerResponse, settle: Settle): UniversalServerResponse {

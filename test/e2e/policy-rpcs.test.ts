@@ -1,0 +1,300 @@
+/**
+ * Every login-policy RPC through an independent gRPC client (@grpc/grpc-js with stubs from
+ * the proto files), against the real server on a fresh SQLite file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { status } from "@grpc/grpc-js";
+import { GrpcJsClient, type GrpcResult } from "../support/grpc-js-client.js";
+import { removeTempDirs } from "../support/temp-dir.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+
+let server: TestServer;
+let client: GrpcJsClient;
+let orgId: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  client = new GrpcJsClient(`127.0.0.1:${server.address.port}`);
+  orgId = server.instance.defaultOrgId;
+});
+
+afterAll(async () => {
+  client.close();
+  await server.close();
+  removeTempDirs();
+});
+
+const admin = (method: string, request: object = {}) => client.call("admin", method, request);
+const mgmt = (method: string, request: object = {}, headers: Record<string, string> = {}) =>
+  client.call("management", method, request, headers);
+
+function ok(result: GrpcResult): Record<string, any> {
+  if (!result.ok) throw new Error(`expected OK, got ${status[result.code]}: ${result.message}`);
+  return result.response;
+}
+
+function failure(result: GrpcResult, code: status, id: string, key: string) {
+  expect(result).toMatchObject({ ok: false, code, detail: { id, message: key }, detailCount: 1 });
+  if (!result.ok) expect(result.message.startsWith(`${key} (${id})`)).toBe(true);
+}
+
+const settings = {
+  allowUsernamePassword: true,
+  allowRegister: false,
+  allowExternalIdp: true,
+  forceMfa: true,
+  passwordlessType: "PASSWORDLESS_TYPE_ALLOWED",
+  hidePasswordReset: true,
+  ignoreUnknownUsernames: false,
+  defaultRedirectUri: "https://app.example.com/home",
+  passwordCheckLifetime: { seconds: "3600", nanos: 0 },
+  externalLoginCheckLifetime: { seconds: "7200", nanos: 0 },
+  mfaInitSkipLifetime: { seconds: "0", nanos: 0 },
+  secondFactorCheckLifetime: { seconds: "1800", nanos: 500 },
+  multiFactorCheckLifetime: { seconds: "900", nanos: 0 },
+  allowDomainDiscovery: false,
+  disableLoginWithEmail: true,
+  disableLoginWithPhone: false,
+  forceMfaLocalOnly: true,
+  useDefaultUriForNotificationLinks: true,
+};
+
+function expectWriteDetails(details: Record<string, any>, resourceOwner: string) {
+  expect(Number(details.sequence)).toBeGreaterThan(0);
+  expect(details.creationDate).toEqual(details.changeDate);
+  expect(details.resourceOwner).toBe(resourceOwner);
+}
+
+describe("AdminService", () => {
+  it("reads the default policy the instance started with", async () => {
+    const { policy } = ok(await admin("GetLoginPolicy"));
+    expect(policy).toMatchObject({
+      isDefault: true,
+      allowUsernamePassword: true,
+      passwordlessType: "PASSWORDLESS_TYPE_ALLOWED",
+      secondFactors: ["SECOND_FACTOR_TYPE_OTP", "SECOND_FACTOR_TYPE_U2F"],
+      multiFactors: ["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"],
+      idps: [],
+      passwordCheckLifetime: { seconds: "864000", nanos: 0 },
+      details: { resourceOwner: server.instance.id },
+    });
+  });
+
+  it("adds, lists and removes multi-factors, with ZITADEL's errors for repeats", async () => {
+    failure(
+      await admin("AddMultiFactorToLoginPolicy", { type: "MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION" }),
+      status.ALREADY_EXISTS,
+      "INSTANCE-3M9od",
+      "Errors.IAM.LoginPolicy.MFA.AlreadyExists",
+    );
+    const removed = ok(await admin("RemoveMultiFactorFromLoginPolicy", { type: 1 }));
+    expectWriteDetails(removed.details, server.instance.id);
+    failure(
+      await admin("RemoveMultiFactorFromLoginPolicy", { type: 1 }),
+      status.NOT_FOUND,
+      "INSTANCE-3M9df",
+      "Errors.IAM.LoginPolicy.MFA.NotExisting",
+    );
+    const listed = ok(await admin("ListLoginPolicyMultiFactors"));
+    expect(listed.result).toEqual([]);
+    expect(listed.details.totalResult).toBe("0");
+    expect(listed.details.processedSequence).toBe(removed.details.sequence);
+
+    const added = ok(await admin("AddMultiFactorToLoginPolicy", { type: 1 }));
+    expect(BigInt(added.details.sequence)).toBe(BigInt(removed.details.sequence) + 1n);
+    expect(ok(await admin("ListLoginPolicyMultiFactors")).result).toEqual(["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"]);
+  });
+
+  it("adds, lists and removes second factors", async () => {
+    ok(await admin("AddSecondFactorToLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }));
+    failure(
+      await admin("AddSecondFactorToLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }),
+      status.ALREADY_EXISTS,
+      "INSTANCE-2B0ps",
+      "Errors.IAM.LoginPolicy.MFA.AlreadyExists",
+    );
+    const listed = ok(await admin("ListLoginPolicySecondFactors"));
+    expect(listed.result).toEqual(["SECOND_FACTOR_TYPE_OTP", "SECOND_FACTOR_TYPE_U2F", "SECOND_FACTOR_TYPE_OTP_SMS"]);
+    expect(listed.details.totalResult).toBe("3");
+    ok(await admin("RemoveSecondFactorFromLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }));
+    failure(
+      await admin("RemoveSecondFactorFromLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }),
+      status.NOT_FOUND,
+      "INSTANCE-Sfd4n",
+      "Errors.IAM.LoginPolicy.MFA.NotExisting",
+    );
+  });
+
+  it("refuses unspecified and undefined factor types", async () => {
+    for (const [method, type] of [
+      ["AddMultiFactorToLoginPolicy", 0],
+      ["AddMultiFactorToLoginPolicy", 7],
+      ["RemoveSecondFactorFromLoginPolicy", 0],
+      ["AddSecondFactorToLoginPolicy", 99],
+    ] as const) {
+      const result = await admin(method, { type });
+      failure(result, status.INVALID_ARGUMENT, "INSTANCE-5m9fs", "Errors.IAM.LoginPolicy.MFA.Unspecified");
+      if (!result.ok) expect(result.message).toContain(`got ${type}`);
+    }
+  });
+
+  it("replaces the settings and keeps the factors; an identical update is FailedPrecondition", async () => {
+    const updated = ok(await admin("UpdateLoginPolicy", settings));
+    expectWriteDetails(updated.details, server.instance.id);
+    const { policy } = ok(await admin("GetLoginPolicy"));
+    expect(policy).toMatchObject({ ...settings, isDefault: true });
+    expect(policy.secondFactors).toEqual(["SECOND_FACTOR_TYPE_OTP", "SECOND_FACTOR_TYPE_U2F"]);
+    expect(policy.details.sequence).toBe(updated.details.sequence);
+    expect(policy.details.changeDate).toEqual(updated.details.changeDate);
+    failure(await admin("UpdateLoginPolicy", settings), status.FAILED_PRECONDITION, "INSTANCE-5M9vd", "Errors.IAM.LoginPolicy.NotChanged");
+  });
+
+  it("refuses settings out of range", async () => {
+    failure(
+      await admin("UpdateLoginPolicy", { ...settings, passwordCheckLifetime: { seconds: "-5", nanos: 0 } }),
+      status.INVALID_ARGUMENT,
+      "POLICY-Lt0vd",
+      "Errors.LoginPolicy.InvalidLifetime",
+    );
+    failure(
+      await admin("UpdateLoginPolicy", { ...settings, passwordlessType: 5 }),
+      status.INVALID_ARGUMENT,
+      "POLICY-Pwl3s",
+      "Errors.LoginPolicy.InvalidPasswordlessType",
+    );
+    failure(
+      await admin("UpdateLoginPolicy", { ...settings, defaultRedirectUri: "no scheme" }),
+      status.INVALID_ARGUMENT,
+      "POLICY-Rd1rk",
+      "Errors.LoginPolicy.InvalidRedirectURI",
+    );
+  });
+});
+
+describe("ManagementService", () => {
+  it("reads the default policy for an organization without its own, marked as default", async () => {
+    const response = ok(await mgmt("GetLoginPolicy"));
+    expect(response.isDefault).toBe(true);
+    expect(response.policy.isDefault).toBe(true);
+    expect(response.policy.details.resourceOwner).toBe(server.instance.id);
+    const byDefault = ok(await mgmt("GetDefaultLoginPolicy"));
+    expect(byDefault.policy).toEqual(response.policy);
+  });
+
+  it("lets a change of the default reach organizations without their own at once", async () => {
+    ok(await admin("AddSecondFactorToLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_EMAIL" }));
+    expect(ok(await mgmt("ListLoginPolicySecondFactors")).result).toContain("SECOND_FACTOR_TYPE_OTP_EMAIL");
+    ok(await admin("RemoveSecondFactorFromLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_EMAIL" }));
+    expect(ok(await mgmt("ListLoginPolicySecondFactors")).result).not.toContain("SECOND_FACTOR_TYPE_OTP_EMAIL");
+    expect(ok(await mgmt("ListLoginPolicyMultiFactors")).result).toEqual(["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"]);
+  });
+
+  it("refuses factor changes and updates without a custom policy, saying to add one first", async () => {
+    for (const [method, request] of [
+      ["AddMultiFactorToLoginPolicy", { type: 1 }],
+      ["RemoveMultiFactorFromLoginPolicy", { type: 1 }],
+      ["AddSecondFactorToLoginPolicy", { type: 1 }],
+      ["RemoveSecondFactorFromLoginPolicy", { type: 1 }],
+      ["UpdateCustomLoginPolicy", settings],
+      ["ResetLoginPolicyToDefault", {}],
+    ] as const) {
+      const result = await mgmt(method, request);
+      failure(result, status.NOT_FOUND, "Org-M0sif", "Errors.Org.LoginPolicy.NotFound");
+      if (!result.ok) expect(result.message).toContain("add a custom login policy first");
+    }
+  });
+
+  it("refuses identity providers in a custom policy, and policies naming a factor twice", async () => {
+    const result = await mgmt("AddCustomLoginPolicy", { ...settings, idps: [{ idpId: "1", ownerType: "IDP_OWNER_TYPE_ORG" }] });
+    failure(result, status.INVALID_ARGUMENT, "Org-1dPs0", "Errors.Org.LoginPolicy.IDPsNotSupported");
+    if (!result.ok) expect(result.message).toContain("identity providers are not managed by this service");
+    failure(
+      await mgmt("AddCustomLoginPolicy", { ...settings, secondFactors: [1, 1] }),
+      status.INVALID_ARGUMENT,
+      "Org-Dup1f",
+      "Errors.Org.LoginPolicy.MFA.Duplicate",
+    );
+    failure(
+      await mgmt("AddCustomLoginPolicy", { ...settings, multiFactors: [0] }),
+      status.INVALID_ARGUMENT,
+      "Org-5m9fs",
+      "Errors.Org.LoginPolicy.MFA.Unspecified",
+    );
+  });
+
+  it("manages a custom policy from creation to reset", async () => {
+    const added = ok(
+      await mgmt("AddCustomLoginPolicy", {
+        ...settings,
+        secondFactors: ["SECOND_FACTOR_TYPE_OTP_EMAIL"],
+        multiFactors: ["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"],
+      }),
+    );
+    expectWriteDetails(added.details, orgId);
+    failure(await mgmt("AddCustomLoginPolicy", settings), status.ALREADY_EXISTS, "Org-Dgfb2", "Errors.Org.LoginPolicy.AlreadyExists");
+
+    const read = ok(await mgmt("GetLoginPolicy"));
+    expect(read.isDefault).toBe(false);
+    expect(read.policy).toMatchObject({
+      ...settings,
+      isDefault: false,
+      secondFactors: ["SECOND_FACTOR_TYPE_OTP_EMAIL"],
+      multiFactors: ["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"],
+      details: { sequence: added.details.sequence, resourceOwner: orgId, creationDate: added.details.creationDate },
+    });
+
+    failure(
+      await mgmt("AddMultiFactorToLoginPolicy", { type: 1 }),
+      status.ALREADY_EXISTS,
+      "Org-3M9od",
+      "Errors.Org.LoginPolicy.MFA.AlreadyExists",
+    );
+    failure(
+      await mgmt("AddSecondFactorToLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_EMAIL" }),
+      status.ALREADY_EXISTS,
+      "Org-2B0ps",
+      "Errors.Org.LoginPolicy.MFA.AlreadyExists",
+    );
+    ok(await mgmt("RemoveMultiFactorFromLoginPolicy", { type: 1 }));
+    failure(
+      await mgmt("RemoveMultiFactorFromLoginPolicy", { type: 1 }),
+      status.NOT_FOUND,
+      "Org-3M9df",
+      "Errors.Org.LoginPolicy.MFA.NotExisting",
+    );
+    ok(await mgmt("AddSecondFactorToLoginPolicy", { type: "SECOND_FACTOR_TYPE_U2F" }));
+    ok(await mgmt("RemoveSecondFactorFromLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_EMAIL" }));
+    expect(ok(await mgmt("ListLoginPolicySecondFactors")).result).toEqual(["SECOND_FACTOR_TYPE_U2F"]);
+    expect(ok(await mgmt("ListLoginPolicyMultiFactors")).result).toEqual([]);
+
+    // The default changes; the custom policy does not follow.
+    ok(await admin("AddSecondFactorToLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }));
+    expect(ok(await mgmt("ListLoginPolicySecondFactors")).result).toEqual(["SECOND_FACTOR_TYPE_U2F"]);
+    ok(await admin("RemoveSecondFactorFromLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }));
+
+    const changed = ok(await mgmt("UpdateCustomLoginPolicy", { ...settings, allowRegister: true }));
+    expectWriteDetails(changed.details, orgId);
+    failure(
+      await mgmt("UpdateCustomLoginPolicy", { ...settings, allowRegister: true }),
+      status.FAILED_PRECONDITION,
+      "Org-5M9vd",
+      "Errors.Org.LoginPolicy.NotChanged",
+    );
+    expect(ok(await mgmt("GetLoginPolicy")).policy.allowRegister).toBe(true);
+
+    const reset = ok(await mgmt("ResetLoginPolicyToDefault"));
+    expectWriteDetails(reset.details, orgId);
+    expect(ok(await mgmt("GetLoginPolicy")).isDefault).toBe(true);
+    failure(await mgmt("ResetLoginPolicyToDefault"), status.NOT_FOUND, "Org-M0sif", "Errors.Org.LoginPolicy.NotFound");
+  });
+
+  it("acts on the organization the x-zitadel-orgid header names, and refuses one that does not exist", async () => {
+    expect(ok(await mgmt("GetLoginPolicy", {}, { "x-zitadel-orgid": orgId })).isDefault).toBe(true);
+    failure(
+      await mgmt("GetLoginPolicy", {}, { "x-zitadel-orgid": "123456789" }),
+      status.PERMISSION_DENIED,
+      "AUTH-5mWD2",
+      "Errors.Permission.Denied",
+    );
+  });
+});
