@@ -28,7 +28,7 @@ import type { InstanceDocument } from "../query/instance-projection.js";
 import { LoginPolicyQueries } from "../query/login-policy-queries.js";
 import { projections } from "../query/projections.js";
 import { listen, type Listener } from "./listener.js";
-import { createRpcHandler } from "./rpc-handler.js";
+import { createRpcHandler, type HttpDoor } from "./rpc-handler.js";
 import { createStatusMapper } from "./status-error.js";
 
 export interface App {
@@ -76,8 +76,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       readMaxBytes: config.maxRequestBytes,
       shutdownSignal: shutdown.signal,
     });
+    // Each door serves the requests that are its own and passes on the rest; the first
+    // that takes a request answers it.
+    const doors: HttpDoor[] = [rpc];
     listener = await listen({ host: config.host, port: config.port, tls }, (req, res) => {
-      if (rpc.handle(req, res)) return;
+      if (doors.some((door) => door.handle(req, res))) return;
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("not found\n");
     });

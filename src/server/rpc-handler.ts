@@ -37,9 +37,13 @@ export interface RpcHandlerOptions {
   readonly shutdownSignal?: AbortSignal;
 }
 
-export interface RpcHandler {
-  /** Serves the request if its path names an RPC; returns false, untouched, otherwise. */
+/** One way into the service over HTTP (RPCs, REST, health probes ...). */
+export interface HttpDoor {
+  /** Serves the request if it is this door's; returns false, untouched, otherwise. */
   handle(req: NodeRequest, res: NodeResponse): boolean;
+}
+
+export interface RpcHandler extends HttpDoor {
   /** The RPC handlers by path, for other doors to the same calls. */
   readonly handlers: ReadonlyMap<string, UniversalHandler>;
 }

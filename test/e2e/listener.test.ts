@@ -10,6 +10,7 @@ import https from "node:https";
 import net from "node:net";
 import { networkInterfaces } from "node:os";
 import { gzipSync, gunzipSync } from "node:zlib";
+import { bearer } from "../support/connect-clients.js";
 import { GrpcJsClient } from "../support/grpc-js-client.js";
 import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
@@ -107,7 +108,7 @@ describe("a TLS port", () => {
     const one = await http1(url + GET_POLICY, JSON_HEADERS, "{}", { ca: certificate.cert });
     expect(one.status).toBe(200);
 
-    const client = new GrpcJsClient(`localhost:${server.address.port}`, grpc.credentials.createSsl(certificate.cert));
+    const client = new GrpcJsClient(`localhost:${server.address.port}`, grpc.credentials.createSsl(certificate.cert), {}, bearer(server.adminToken));
     const result = await client.call("admin", "GetLoginPolicy");
     client.close();
     expect(result.ok).toBe(true);
@@ -119,7 +120,7 @@ describe("a TLS port", () => {
 describe("response compression", () => {
   /** A policy response over the 1 KiB below which nothing is compressed. */
   async function largePolicy(server: TestServer) {
-    const client = new GrpcJsClient(`127.0.0.1:${server.address.port}`);
+    const client = new GrpcJsClient(`127.0.0.1:${server.address.port}`, undefined, {}, bearer(server.adminToken));
     const read = await client.call("admin", "GetLoginPolicy");
     if (!read.ok) throw new Error(read.message);
     const policy = read.response.policy as Record<string, unknown>;

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
+import { bearer } from "../support/connect-clients.js";
 import { GrpcJsClient, type GrpcResult } from "../support/grpc-js-client.js";
 import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
@@ -14,7 +15,7 @@ let orgId: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  client = new GrpcJsClient(`127.0.0.1:${server.address.port}`);
+  client = new GrpcJsClient(`127.0.0.1:${server.address.port}`, undefined, {}, bearer(server.adminToken));
   orgId = server.instance.defaultOrgId;
 });
 

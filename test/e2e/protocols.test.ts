@@ -8,7 +8,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import Database from "better-sqlite3";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { MultiFactorType } from "../../gen/zitadel/policy/v1/login_policy_pb.js";
-import { policyClients, type ProtocolName } from "../support/connect-clients.js";
+import { bearer, policyClients, type ProtocolName } from "../support/connect-clients.js";
 import { decodeStatusDetails, grpcRaw, grpcWebRaw } from "../support/raw-rpc.js";
 import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
@@ -37,7 +37,7 @@ const PROTOCOLS: ProtocolName[] = ["connect-json", "connect-binary", "grpc-web",
 
 describe.each(PROTOCOLS)("over %s", (protocol) => {
   it("reads the default policy", async () => {
-    const { admin } = policyClients(protocol, server.url);
+    const { admin } = policyClients(protocol, server.url, bearer(server.adminToken));
     const { policy } = await admin.getLoginPolicy({});
     expect(policy?.isDefault).toBe(true);
     expect(policy?.multiFactors).toEqual([MultiFactorType.U2F_WITH_VERIFICATION]);
@@ -45,7 +45,7 @@ describe.each(PROTOCOLS)("over %s", (protocol) => {
   });
 
   it("answers a domain error with its code, message and ErrorDetail", async () => {
-    const { admin } = policyClients(protocol, server.url);
+    const { admin } = policyClients(protocol, server.url, bearer(server.adminToken));
     const error = await connectError(admin.addMultiFactorToLoginPolicy({ type: MultiFactorType.U2F_WITH_VERIFICATION }));
     expect(error.code).toBe(Code.AlreadyExists);
     expect(error.rawMessage).toBe("Errors.IAM.LoginPolicy.MFA.AlreadyExists (INSTANCE-3M9od)");
@@ -55,7 +55,7 @@ describe.each(PROTOCOLS)("over %s", (protocol) => {
   });
 
   it("refuses a request message over 1 MiB with ResourceExhausted", async () => {
-    const { admin } = policyClients(protocol, server.url);
+    const { admin } = policyClients(protocol, server.url, bearer(server.adminToken));
     const error = await connectError(
       admin.updateLoginPolicy({ defaultRedirectUri: `https://example.com/${"x".repeat(1024 * 1024)}` }),
     );
@@ -124,7 +124,7 @@ describe("an unexpected fault", () => {
     db.prepare("DELETE FROM projection_documents WHERE projection = 'login_policies' AND key = ?").run(server.instance.id);
     try {
       for (const protocol of PROTOCOLS) {
-        const error = await connectError(policyClients(protocol, server.url).admin.getLoginPolicy({}));
+        const error = await connectError(policyClients(protocol, server.url, bearer(server.adminToken)).admin.getLoginPolicy({}));
         if (!error.findDetails(ErrorDetailSchema).length) throw new Error(`${protocol}: ${error.code} ${error.rawMessage}`);
         expect(error.code).toBe(Code.Internal);
         const [detail] = error.findDetails(ErrorDetailSchema);
@@ -147,7 +147,7 @@ describe("an unexpected fault", () => {
 describe("the request log", () => {
   it("has one line per call with its method, protocol, code and duration", async () => {
     const before = server.logs.length;
-    await connectError(policyClients("grpc", server.url).admin.removeSecondFactorFromLoginPolicy({ type: 4 }));
+    await connectError(policyClients("grpc", server.url, bearer(server.adminToken)).admin.removeSecondFactorFromLoginPolicy({ type: 4 }));
     const lines = server.logs.slice(before).filter((line) => line.msg === "rpc");
     expect(lines).toEqual([
       expect.objectContaining({

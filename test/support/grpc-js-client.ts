@@ -36,7 +36,16 @@ export type GrpcResult =
 export class GrpcJsClient {
   private readonly clients: Record<GrpcService, grpc.Client>;
 
-  constructor(address: string, credentials = grpc.credentials.createInsecure(), options: grpc.ClientOptions = {}) {
+  /**
+   * @param headers  sent with every call (e.g. the authorization header); a call's own
+   *                 headers add to and override them
+   */
+  constructor(
+    address: string,
+    credentials = grpc.credentials.createInsecure(),
+    options: grpc.ClientOptions = {},
+    private readonly headers: Record<string, string> = {},
+  ) {
     const { admin, management } = loaded.zitadel;
     this.clients = {
       admin: new admin.v1.AdminService(address, credentials, options),
@@ -50,7 +59,7 @@ export class GrpcJsClient {
     const fn = client[method];
     if (typeof fn !== "function") throw new Error(`no method ${method} on ${service}`);
     const metadata = new grpc.Metadata();
-    for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+    for (const [key, value] of Object.entries({ ...this.headers, ...headers })) metadata.set(key, value);
     return new Promise((resolve) => {
       fn.call(client, request, metadata, (error, response) => {
         if (!error) return resolve({ ok: true, response: response ?? {} });

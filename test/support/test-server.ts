@@ -12,6 +12,11 @@ import { tempDir } from "./temp-dir.js";
 
 export interface TestServer extends App {
   readonly databaseUrl: string;
+  /**
+   * The personal access token of the admin user a first start creates, for
+   * `authorization: Bearer <token>`. Empty while the service has no authentication.
+   */
+  readonly adminToken: string;
   /** Every log line so far, parsed. */
   readonly logs: Record<string, unknown>[];
 }
@@ -30,5 +35,5 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
   });
   const app = await startApp(config, createLogger(config.logLevel, sink));
-  return { url: app.url, address: app.address, instance: app.instance, store: app.store, close: () => app.close(), databaseUrl, logs };
+  return { url: app.url, address: app.address, instance: app.instance, store: app.store, close: () => app.close(), databaseUrl, logs, adminToken: "" };
 }
