@@ -8,25 +8,17 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
-import { Authorizer } from "../access/authorizer.js";
-import { DeclaredPermissions } from "../access/declared-permissions.js";
 import { adminService } from "../api/admin.js";
 import { managementService } from "../api/management.js";
-import { setUpInstance, SYSTEM_CREATOR } from "../command/instance-setup.js";
-import { LoginPolicyCommands } from "../command/login-policy-commands.js";
 import type { Config } from "../config.js";
-import { DEFAULT_SETTINGS } from "../domain/login-policy.js";
-import { openEventStore } from "../eventstore/open.js";
 import type { EventStore } from "../eventstore/store.js";
-import { IdGenerator } from "../id-generator.js";
 import { authenticateInterceptor } from "../interceptors/authenticate.js";
 import { authorizeInterceptor } from "../interceptors/authorize.js";
 import { errorStatusInterceptor } from "../interceptors/error-status.js";
 import { orgContextInterceptor } from "../interceptors/org-context.js";
 import type { Logger } from "../logger.js";
 import type { InstanceDocument } from "../query/instance-projection.js";
-import { LoginPolicyQueries } from "../query/login-policy-queries.js";
-import { projections } from "../query/projections.js";
+import { openService } from "../service.js";
 import { listen, type Listener } from "./listener.js";
 import { createRpcHandler, type HttpDoor } from "./rpc-handler.js";
 import { createStatusMapper } from "./status-error.js";
@@ -43,31 +35,21 @@ export interface App {
 
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const tls = config.tls && { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) };
-  const store = await openEventStore(config.database, projections);
+  const service = await openService(config, logger);
   let listener: Listener | undefined;
   try {
-    const { instance, created } = await setUpInstance(store, new IdGenerator(), {
-      instanceName: config.setup.instanceName,
-      firstOrgName: config.setup.firstOrgName,
-      policySettings: DEFAULT_SETTINGS,
-      policyFactors: config.setup.factors,
-    });
-    logger.info({ instanceId: instance.id, created, engine: store.engine }, created ? "instance created" : "instance found");
-
-    const commands = new LoginPolicyCommands(store);
-    const queries = new LoginPolicyQueries(store, instance.id);
+    const { instance, store } = service;
     const toStatus = createStatusMapper(logger);
-    const policyServices = [AdminService, ManagementService];
     const interceptors: Interceptor[] = [
       errorStatusInterceptor(toStatus),
       orgContextInterceptor(),
-      // Until identities exist, every caller acts as the instance's operator.
-      authenticateInterceptor(async () => ({ userId: SYSTEM_CREATOR, orgId: instance.defaultOrgId })),
-      authorizeInterceptor(new Authorizer(store), new DeclaredPermissions(policyServices)),
+      authenticateInterceptor((header) => service.authenticator.authenticate(header.get("authorization"))),
+      authorizeInterceptor(service.authorizer, service.permissions),
     ];
     const shutdown = new AbortController();
     const rpc = createRpcHandler({
       routes: (router: ConnectRouter) => {
+        const { loginPolicyCommands: commands, loginPolicyQueries: queries } = service;
         router.service(AdminService, adminService(instance.id, commands, queries), { interceptors });
         router.service(ManagementService, managementService(commands, queries), { interceptors });
       },
@@ -97,12 +79,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         const deadline = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);
         await running.close(config.shutdownGraceMs);
         clearTimeout(deadline);
-        await store.close();
+        await service.close();
       },
     };
   } catch (error) {
     await listener?.close(0);
-    await store.close();
+    await service.close();
     throw error;
   }
 }
