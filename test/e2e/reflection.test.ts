@@ -212,13 +212,10 @@ describe.each<ReflectionVersion>(["v1", "v1alpha"])("grpc.reflection.%s", (versi
 });
 
 describe("buf curl, a client that knows only what reflection tells it", () => {
-  it.each(["grpc-v1", "grpc-v1alpha"])("lists services and methods and calls them (%s)", async (protocol) => {
+  it.each(["grpc-v1", "grpc-v1alpha"])("lists the services and calls them (%s)", async (protocol) => {
     const base = server.url;
     const services = await bufCurl(["--reflect-protocol", protocol, "--list-services", base]);
     expect(services.stdout.trim().split("\n")).toEqual([...SERVICES].sort());
-
-    const methods = await bufCurl(["--reflect-protocol", protocol, "--list-methods", base]);
-    expect(methods.stdout).toContain("zitadel.management.v1.ManagementService/ListLoginPolicyMultiFactors\n");
 
     const headers = Object.entries(bearer(server.adminToken)).flatMap(([key, value]) => ["-H", `${key}: ${value}`]);
     const call = await bufCurl([
