@@ -13,6 +13,7 @@ import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { transport, type ProtocolName } from "../support/connect-clients.js";
 import { decodeStatusDetails } from "../support/raw-rpc.js";
+import { SERVED_SERVICES } from "../support/served-services.js";
 import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
@@ -22,14 +23,6 @@ const definition = protoLoader.loadSync("grpc/health/v1/health.proto", {
   defaults: true,
 });
 const HealthClient = (grpc.loadPackageDefinition(definition) as any).grpc.health.v1.Health as grpc.ServiceClientConstructor;
-
-const SERVICES = [
-  "zitadel.admin.v1.AdminService",
-  "zitadel.management.v1.ManagementService",
-  "grpc.health.v1.Health",
-  "grpc.reflection.v1.ServerReflection",
-  "grpc.reflection.v1alpha.ServerReflection",
-];
 
 const servers: TestServer[] = [];
 const clients: grpc.Client[] = [];
@@ -81,7 +74,7 @@ describe("a serving server", () => {
     ({ server, health } = await serve());
   });
 
-  it.each(["", ...SERVICES])("is SERVING for %j", async (service) => {
+  it.each(["", ...SERVED_SERVICES])("is SERVING for %j", async (service) => {
     expect(await check(health, service)).toEqual({ status: "SERVING" });
   });
 
@@ -97,7 +90,7 @@ describe("a serving server", () => {
     const statuses = await new Promise<any>((resolve, reject) =>
       health.list({}, (error: Error | null, response: any) => (error ? reject(error) : resolve(response.statuses))),
     );
-    expect(statuses).toEqual(Object.fromEntries(["", ...SERVICES].map((name) => [name, { status: "SERVING" }])));
+    expect(statuses).toEqual(Object.fromEntries(["", ...SERVED_SERVICES].map((name) => [name, { status: "SERVING" }])));
   });
 
   it("answers Watch with the status now, and an unknown service with SERVICE_UNKNOWN, keeping the call open", async () => {

@@ -15,6 +15,7 @@ import { http } from "../../gen/google/api/annotations_pb.js";
 import { bufCurl } from "../support/buf-curl.js";
 import { bearer } from "../support/connect-clients.js";
 import { fileHead, ReflectionClient, type ReflectionVersion } from "../support/reflection-client.js";
+import { SERVED_SERVICES } from "../support/served-services.js";
 import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
@@ -30,14 +31,6 @@ afterAll(async () => {
   await server.close();
   removeTempDirs();
 });
-
-const SERVICES = [
-  "zitadel.admin.v1.AdminService",
-  "zitadel.management.v1.ManagementService",
-  "grpc.health.v1.Health",
-  "grpc.reflection.v1.ServerReflection",
-  "grpc.reflection.v1alpha.ServerReflection",
-];
 
 /** Every file the services need: theirs and what they import, transitively. */
 const FILES = [
@@ -83,7 +76,7 @@ describe.each<ReflectionVersion>(["v1", "v1alpha"])("grpc.reflection.%s", (versi
   });
 
   it("lists every served service, health and reflection included", async () => {
-    expect(await client.services()).toEqual(SERVICES);
+    expect(await client.services()).toEqual(SERVED_SERVICES);
   });
 
   it("hands out every file the services need, complete enough to call them with", async () => {
@@ -199,7 +192,7 @@ describe.each<ReflectionVersion>(["v1", "v1alpha"])("grpc.reflection.%s", (versi
     expect(response.errorResponse).toEqual({ errorCode: NOT_FOUND, errorMessage: message });
     expect(response.validHost).toBe("lps.example.com");
     expect(response.originalRequest).toMatchObject(request);
-    expect(await client.services()).toEqual(SERVICES);
+    expect(await client.services()).toEqual(SERVED_SERVICES);
   });
 
   it("answers a request that asks for nothing with INVALID_ARGUMENT", async () => {
@@ -215,7 +208,7 @@ describe("buf curl, a client that knows only what reflection tells it", () => {
   it.each(["grpc-v1", "grpc-v1alpha"])("lists the services and calls them (%s)", async (protocol) => {
     const base = server.url;
     const services = await bufCurl(["--reflect-protocol", protocol, "--list-services", base]);
-    expect(services.stdout.trim().split("\n")).toEqual([...SERVICES].sort());
+    expect(services.stdout.trim().split("\n")).toEqual([...SERVED_SERVICES].sort());
 
     const headers = Object.entries(bearer(server.adminToken)).flatMap(([key, value]) => ["-H", `${key}: ${value}`]);
     const call = await bufCurl([
