@@ -100,7 +100,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     // Each door serves the requests that are its own and passes on the rest; the first
     // that takes a request answers it.
     const doors: HttpDoor[] = [rpc, healthProbes(readiness)];
-    // Migrations ran and the instance is set up: serving from the first request on, if the database answers.
+    // Migrations ran and the instance exists: ready from the first request if the database answers.
     await monitor.start();
     listener = await listen(
       { host: config.host, port: config.port, tls },

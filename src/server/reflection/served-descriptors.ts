@@ -1,8 +1,9 @@
 /**
  * What server reflection hands out: every file that defines a served service and every file
  * those import, transitively (zitadel/*, google/api/*, google/protobuf/*), plus the files of
- * the error details that failures carry, taken from the generated code. Each file is serialized once, as the google.protobuf.FileDescriptorProto
- * it was generated from, and indexed by the names reflection clients ask for.
+ * the error details that failures carry, all taken from the generated code. Each file is
+ * serialized once, as the google.protobuf.FileDescriptorProto it was generated from, and
+ * indexed by the names reflection clients ask for.
  */
 import { toBinary, type DescFile, type DescMessage, type DescService } from "@bufbuild/protobuf";
 import { nestedTypes } from "@bufbuild/protobuf/reflect";
