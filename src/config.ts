@@ -32,6 +32,10 @@ export interface Config {
   readonly rolesFile?: string;
   /** Accepting JWT access tokens of an external OpenID Connect issuer, when configured. */
   readonly jwt?: JwtSettings;
+  /** How often readiness asks the database to answer; a slower answer counts as none. */
+  readonly databaseCheckIntervalMs: number;
+  /** Origins whose browser apps may call the service (CORS): exact origins, or ["*"] for any. */
+  readonly corsOrigins: readonly string[];
   /** What a first start on an empty database creates. */
   readonly setup: {
     readonly instanceName: string;
@@ -70,6 +74,16 @@ export const SETTINGS = {
   logLevel: { env: "LPS_LOG_LEVEL", flag: "log-level", fallback: "info", help: LOG_LEVELS.join(", ") },
   maxRequestBytes: { env: "LPS_MAX_REQUEST_BYTES", fallback: String(1024 * 1024), help: "largest request message accepted" },
   shutdownGraceMs: { env: "LPS_SHUTDOWN_GRACE_MS", fallback: "10000", help: "how long shutdown waits for calls in flight" },
+  databaseCheckIntervalMs: {
+    env: "LPS_DATABASE_CHECK_INTERVAL_MS",
+    fallback: "5000",
+    help: "how often readiness checks that the database answers; a slower answer counts as none",
+  },
+  corsOrigins: {
+    env: "LPS_CORS_ORIGINS",
+    fallback: "",
+    help: "origins whose browser apps may call the service, comma-separated; * for any",
+  },
   instanceName: { env: "LPS_INSTANCE_NAME", fallback: "Login Policy Service", help: "name of the instance created on first start" },
   firstOrgName: { env: "LPS_FIRST_ORG_NAME", fallback: "Default", help: "name of the organization created on first start" },
   defaultSecondFactors: {
@@ -140,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
     adminPatPath: raw("adminPatPath"),
     rolesFile: raw("rolesFile") || undefined,
     jwt,
+    databaseCheckIntervalMs: integer("databaseCheckIntervalMs", 10, 10 * 60 * 1000),
+    corsOrigins: parseOrigins(raw("corsOrigins"), (text) => problem("corsOrigins", text)),
     setup: {
       instanceName: raw("instanceName"),
       firstOrgName: raw("firstOrgName"),
@@ -195,6 +211,38 @@ function parseDatabaseUrl(url: string, problem: (text: string) => void): Databas
   }
   problem(`must be sqlite:<file path>, got "${url}"`);
   return { engine: "sqlite", path: "" };
+}
+
+/** Browser origins as a browser sends them (scheme://host[:port]), or "*" alone for any. */
+function parseOrigins(text: string, problem: (text: string) => void): string[] {
+  const entries = text
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  if (entries.includes("*")) {
+    if (entries.length > 1) problem(`"*" admits every origin and stands alone, got "${text}"`);
+    return ["*"];
+  }
+  const origins: string[] = [];
+  for (const entry of entries) {
+    const origin = originOf(entry);
+    if (origin) origins.push(origin);
+    else problem(`"${entry}" is not an origin: write scheme://host[:port], e.g. https://console.example.com`);
+  }
+  return origins;
+}
+
+/** The origin a browser would send for a page there (lower case, no default port), if it is one. */
+function originOf(entry: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return undefined;
+  }
+  const isWebScheme = url.protocol === "http:" || url.protocol === "https:";
+  // Nothing may follow the host and port: no path, query, fragment or user.
+  return isWebScheme && url.href === `${url.origin}/` ? url.origin : undefined;
 }
 
 /** A comma-separated list of names, lower or upper case, with or without the enum prefix. */
