@@ -43,7 +43,7 @@ export interface App {
 
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const tls = config.tls && { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) };
-  const store = await openEventStore(config.database, projections);
+  const store = await openEventStore(config.database, projections, logger);
   let listener: Listener | undefined;
   try {
     const { instance, created } = await setUpInstance(store, new IdGenerator(), {

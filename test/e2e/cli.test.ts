@@ -1,14 +1,14 @@
 /** The command line as operators meet it: what it prints, and how it exits. */
 import { afterAll, describe, expect, it } from "@jest/globals";
-import { join } from "node:path";
 import { runCli, startServerProcess } from "../support/server-process.js";
-import { removeTempDirs, tempDir } from "../support/temp-dir.js";
+import { removeTempDirs } from "../support/temp-dir.js";
+import { freshDatabaseUrl } from "../support/test-database.js";
 
 afterAll(removeTempDirs);
 
 describe("lps serve", () => {
   it("creates the instance on first start, prints how to call it, and finds it on the next", async () => {
-    const databaseUrl = `sqlite:${join(tempDir(), "lps.db")}`;
+    const databaseUrl = await freshDatabaseUrl();
     const first = await startServerProcess({ LPS_DATABASE_URL: databaseUrl, LPS_LOG_LEVEL: "info" });
     await new Promise((r) => setTimeout(r, 100));
     expect(first.output()).toContain(`curl -s -X POST ${first.url}/zitadel.admin.v1.AdminService/GetLoginPolicy`);
@@ -43,10 +43,10 @@ describe("lps serve", () => {
   });
 
   it("says so, without a stack trace, when the port is taken", async () => {
-    const databaseUrl = `sqlite:${join(tempDir(), "lps.db")}`;
+    const databaseUrl = await freshDatabaseUrl();
     const holder = await startServerProcess({ LPS_DATABASE_URL: databaseUrl });
     const port = new URL(holder.url).port;
-    const result = await runCli(["serve", "--port", port], { LPS_DATABASE_URL: `sqlite:${join(tempDir(), "other.db")}` });
+    const result = await runCli(["serve", "--port", port], { LPS_DATABASE_URL: await freshDatabaseUrl() });
     await holder.stop();
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`lps: cannot listen on 127.0.0.1:${port}: the address is already in use\n`);

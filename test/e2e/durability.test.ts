@@ -4,17 +4,17 @@
  * OK is found afterwards, in the event log and through the API after a restart.
  */
 import { afterAll, describe, expect, it } from "@jest/globals";
-import { join } from "node:path";
-import { SqliteEventStore } from "../../src/eventstore/sqlite.js";
+import type { EventStore } from "../../src/eventstore/store.js";
 import { GrpcJsClient } from "../support/grpc-js-client.js";
 import { startServerProcess } from "../support/server-process.js";
-import { removeTempDirs, tempDir } from "../support/temp-dir.js";
+import { removeTempDirs } from "../support/temp-dir.js";
+import { freshDatabaseUrl, openStore } from "../support/test-database.js";
 
 afterAll(removeTempDirs);
 
 describe("a killed server", () => {
   it("loses no acknowledged write", async () => {
-    const databaseUrl = `sqlite:${join(tempDir(), "lps.db")}`;
+    const databaseUrl = await freshDatabaseUrl();
     const server = await startServerProcess({ LPS_DATABASE_URL: databaseUrl });
     const client = new GrpcJsClient(new URL(server.url).host);
     const acknowledged: { sequence: number; type: string }[] = [];
@@ -34,7 +34,7 @@ describe("a killed server", () => {
     await writer;
     client.close();
 
-    const store = new SqliteEventStore(databaseUrl.slice("sqlite:".length), []);
+    const store = await openStore(databaseUrl);
     const instanceId = (await store.events({ type: "instance", id: await instanceIdOf(store) }))[0]!.aggregate.id;
     const events = await store.events({ type: "instance", id: instanceId });
     await store.close();
@@ -59,7 +59,7 @@ describe("a killed server", () => {
   });
 });
 
-async function instanceIdOf(store: SqliteEventStore): Promise<string> {
+async function instanceIdOf(store: EventStore): Promise<string> {
   const instance = await store.document<{ id: string }>("instance", "current");
   if (!instance) throw new Error("no instance in the database");
   return instance.id;

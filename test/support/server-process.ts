@@ -16,8 +16,19 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
+/** A started `lps serve` whose output can be watched before it listens. */
+export interface LaunchedServer {
+  output(): string;
+  /** Resolves once it prints where it listens; rejects if it exits first. */
+  readonly listening: Promise<ServerProcess>;
+}
+
 /** Starts `lps serve` and resolves once it prints where it listens. */
 export function startServerProcess(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
+  return launchServerProcess(env, args).listening;
+}
+
+export function launchServerProcess(env: Record<string, string>, args: string[] = []): LaunchedServer {
   const child = spawn(process.execPath, [MAIN, "serve", ...args], {
     env: { PATH: process.env.PATH ?? "", LPS_PORT: "0", LPS_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -26,7 +37,7 @@ export function startServerProcess(env: Record<string, string>, args: string[] =
   const exited = new Promise<number | string>((resolve) =>
     child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
   );
-  return new Promise((resolve, reject) => {
+  const listening = new Promise<ServerProcess>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (\S+)/.exec(output);
@@ -46,6 +57,7 @@ export function startServerProcess(env: Record<string, string>, args: string[] =
     child.stderr!.on("data", onData);
     exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
   });
+  return { output: () => output, listening };
 }
 
 /** Runs the CLI to completion and returns its exit code and output. */

@@ -1,14 +1,14 @@
 /**
- * The real server, in this process, on a free port with a fresh SQLite file (or the file
- * given), configured the way an operator would: through LPS_* variables. Its log lines
+ * The real server, in this process, on a free port with a fresh database (SQLite, or
+ * PostgreSQL in jest's "postgres" project; see test-database.ts) or the one given,
+ * configured the way an operator would: through LPS_* variables. Its log lines
  * are kept for tests that check what was logged.
  */
 import { Writable } from "node:stream";
-import { join } from "node:path";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { startApp, type App } from "../../src/server/app.js";
-import { tempDir } from "./temp-dir.js";
+import { freshDatabaseUrl } from "./test-database.js";
 
 export interface TestServer extends App {
   readonly databaseUrl: string;
@@ -22,7 +22,7 @@ export interface TestServer extends App {
 }
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const databaseUrl = env.LPS_DATABASE_URL ?? `sqlite:${join(tempDir(), "lps.db")}`;
+  const databaseUrl = env.LPS_DATABASE_URL ?? (await freshDatabaseUrl());
   const config = loadConfig(
     { LPS_PORT: "0", LPS_LOG_LEVEL: "info", LPS_SHUTDOWN_GRACE_MS: "1000", ...env, LPS_DATABASE_URL: databaseUrl },
     [],
