@@ -120,6 +120,22 @@ describePostgres("PostgreSQL going away", () => {
     }
   });
 
+  it("fails ping within a bounded time when the database stops answering altogether", async () => {
+    const store = await openStore(await cluster.createDatabase());
+    try {
+      await store.ping();
+      cluster.pause();
+      try {
+        await expect(store.ping()).rejects.toThrow(new StoreUnavailable("PostgreSQL did not answer within 3000 ms"));
+      } finally {
+        cluster.resume();
+      }
+      await expect(store.ping()).resolves.toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   it("leaves nothing of a command whose connection is lost halfway", async () => {
     const url = await cluster.createDatabase();
     const server = await startTestServer({ LPS_DATABASE_URL: url });

@@ -7,7 +7,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,9 +96,38 @@ export class PostgresCluster {
     await this.run("pg_ctl", ["-D", this.dataDir, "-m", mode, "-w", "stop"]);
   }
 
+  /**
+   * Freezes the server and its sessions (SIGSTOP), as a network that drops every packet
+   * would: connections neither answer nor fail. `resume` lets them go on.
+   */
+  pause(): void {
+    for (const pid of this.serverProcesses()) process.kill(pid, "SIGSTOP");
+  }
+
+  resume(): void {
+    for (const pid of this.serverProcesses()) process.kill(pid, "SIGCONT");
+  }
+
   async destroy(): Promise<void> {
     await this.stop("immediate").catch(() => undefined); // already stopped
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The postmaster (first line of postmaster.pid) and its children, the sessions among them. */
+  private serverProcesses(): number[] {
+    const postmaster = Number(readFileSync(join(this.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    const children = readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          // /proc/<pid>/stat: "pid (name) state ppid ..."; the name may hold spaces, not ")".
+          return Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1]) === postmaster;
+        } catch {
+          return false; // the process ended meanwhile
+        }
+      })
+      .map(Number);
+    return [postmaster, ...children];
   }
 
   private get dataDir(): string {
