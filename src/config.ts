@@ -13,7 +13,17 @@ import { isLoopback } from "./server/loopback.js";
 /** Asymmetric algorithms only: an issuer publishes public keys, never shared secrets. */
 export const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
-export type DatabaseConfig = { readonly engine: "sqlite"; readonly path: string };
+export type DatabaseConfig =
+  | { readonly engine: "sqlite"; readonly path: string }
+  | {
+      readonly engine: "postgres";
+      /** A libpq-style URL: postgres://user:password@host:port/database?options */
+      readonly url: string;
+      /** Connections each process keeps at most. */
+      readonly poolSize: number;
+      /** How long a start waits for the database to become reachable before giving up. */
+      readonly startupWaitMs: number;
+    };
 
 export interface Config {
   readonly host: string;
@@ -67,7 +77,13 @@ export const SETTINGS = {
     env: "LPS_DATABASE_URL",
     flag: "database-url",
     fallback: "sqlite:./data/lps.db",
-    help: "sqlite:<file path>",
+    help: "sqlite:<file path>, or postgres://user:password@host:port/database",
+  },
+  databasePoolSize: { env: "LPS_DATABASE_POOL_SIZE", fallback: "10", help: "PostgreSQL connections per process, at most" },
+  databaseStartupWaitMs: {
+    env: "LPS_DATABASE_STARTUP_WAIT_MS",
+    fallback: "60000",
+    help: "how long a start waits for PostgreSQL to become reachable",
   },
   tlsCert: { env: "LPS_TLS_CERT", flag: "tls-cert", fallback: "", help: "PEM certificate file; enables TLS with LPS_TLS_KEY" },
   tlsKey: { env: "LPS_TLS_KEY", flag: "tls-key", fallback: "", help: "PEM private key file" },
@@ -130,7 +146,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
   };
 
   const port = integer("port", 0, 65535);
-  const database = parseDatabaseUrl(raw("databaseUrl"), (text) => problem("databaseUrl", text));
+  const location = parseDatabaseUrl(raw("databaseUrl"), (text) => problem("databaseUrl", text));
+  const poolSize = integer("databasePoolSize", 1, 1000);
+  const startupWaitMs = integer("databaseStartupWaitMs", 0, 24 * 60 * 60 * 1000);
+  const database: DatabaseConfig = location.engine === "postgres" ? { ...location, poolSize, startupWaitMs } : location;
   const logLevel = raw("logLevel") as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problem("logLevel", `must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   const certPath = raw("tlsCert");
@@ -204,12 +223,15 @@ function parseJwt(
   return { issuer, audience, algorithms, jwks: url ? { url } : { file } };
 }
 
-function parseDatabaseUrl(url: string, problem: (text: string) => void): DatabaseConfig {
+type DatabaseLocation = { readonly engine: "sqlite"; readonly path: string } | { readonly engine: "postgres"; readonly url: string };
+
+function parseDatabaseUrl(url: string, problem: (text: string) => void): DatabaseLocation {
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length);
     if (path) return { engine: "sqlite", path };
   }
-  problem(`must be sqlite:<file path>, got "${url}"`);
+  if (/^postgres(ql)?:\/\//.test(url) && URL.canParse(url)) return { engine: "postgres", url };
+  problem(`must be sqlite:<file path> or postgres://user:password@host:port/database, got "${withoutPassword(url)}"`);
   return { engine: "sqlite", path: "" };
 }
 
@@ -243,6 +265,11 @@ function originOf(entry: string): string | undefined {
   const isWebScheme = url.protocol === "http:" || url.protocol === "https:";
   // Nothing may follow the host and port: no path, query, fragment or user.
   return isWebScheme && url.href === `${url.origin}/` ? url.origin : undefined;
+}
+
+/** A URL as it may be shown in messages and logs: its password replaced. */
+function withoutPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, "$1:***@");
 }
 
 /** A comma-separated list of names, lower or upper case, with or without the enum prefix. */

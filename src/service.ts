@@ -52,7 +52,7 @@ export async function openService(config: Config, logger: Logger): Promise<Servi
   if (config.jwt && "file" in config.jwt.jwks && !existsSync(config.jwt.jwks.file)) {
     throw new Error(`LPS_JWKS_FILE: ${config.jwt.jwks.file} does not exist`);
   }
-  const store = await openEventStore(config.database, projections);
+  const store = await openEventStore(config.database, projections, logger);
   try {
     const ids = new IdGenerator();
     const { instance, admin } = await setUpInstance(store, ids, {

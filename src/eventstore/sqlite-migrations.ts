@@ -1,11 +1,5 @@
-/**
- * The SQLite schema, as ordered steps. A step, once released, never changes: add a new one.
- */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
+/** The SQLite schema, as ordered steps. */
+import type { Migration } from "./migration.js";
 
 export const sqliteMigrations: readonly Migration[] = [
   {

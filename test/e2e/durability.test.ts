@@ -5,19 +5,19 @@
  */
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
-import { SqliteEventStore } from "../../src/eventstore/sqlite.js";
+import type { EventStore } from "../../src/eventstore/store.js";
 import { bearer } from "../support/connect-clients.js";
 import { GrpcJsClient, type GrpcResult } from "../support/grpc-js-client.js";
 import { startServerProcess } from "../support/server-process.js";
 import { removeTempDirs, tempDir } from "../support/temp-dir.js";
+import { freshDatabaseUrl, openStore } from "../support/test-database.js";
 
 afterAll(removeTempDirs);
 
 describe("a killed server", () => {
   it("loses no acknowledged write", async () => {
-    const dir = tempDir();
-    const env = { LPS_DATABASE_URL: `sqlite:${join(dir, "lps.db")}`, LPS_ADMIN_PAT_PATH: join(dir, "admin.pat") };
-    const databaseUrl = env.LPS_DATABASE_URL;
+    const databaseUrl = await freshDatabaseUrl();
+    const env = { LPS_DATABASE_URL: databaseUrl, LPS_ADMIN_PAT_PATH: join(tempDir(), "admin.pat") };
     const server = await startServerProcess(env);
     const client = new GrpcJsClient(new URL(server.url).host, undefined, {}, bearer(server.adminToken));
     const acknowledged: { sequence: number; type: string }[] = [];
@@ -44,7 +44,7 @@ describe("a killed server", () => {
     await writer;
     client.close();
 
-    const store = new SqliteEventStore(databaseUrl.slice("sqlite:".length), []);
+    const store = await openStore(databaseUrl);
     const instanceId = (await store.events({ type: "instance", id: await instanceIdOf(store) }))[0]!.aggregate.id;
     const events = await store.events({ type: "instance", id: instanceId });
     await store.close();
@@ -69,7 +69,7 @@ describe("a killed server", () => {
   });
 });
 
-async function instanceIdOf(store: SqliteEventStore): Promise<string> {
+async function instanceIdOf(store: EventStore): Promise<string> {
   const instance = await store.document<{ id: string }>("instance", "current");
   if (!instance) throw new Error("no instance in the database");
   return instance.id;

@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Code, ConnectError } from "@connectrpc/connect";
-import Database from "better-sqlite3";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { MultiFactorType } from "../../gen/zitadel/policy/v1/login_policy_pb.js";
 import { bearer, policyClients, type ProtocolName } from "../support/connect-clients.js";
 import { decodeStatusDetails, grpcRaw, grpcWebRaw } from "../support/raw-rpc.js";
 import { removeTempDirs } from "../support/temp-dir.js";
+import { takeDocumentAway } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 let server: TestServer;
@@ -115,13 +115,7 @@ describe("malformed requests are InvalidArgument with an ErrorDetail", () => {
 
 describe("an unexpected fault", () => {
   it("is Internal with a generic message and an error ID that the log carries, and nothing internal", async () => {
-    const path = server.databaseUrl.slice("sqlite:".length);
-    const db = new Database(path);
-    const saved = db
-      .prepare("SELECT state FROM projection_documents WHERE projection = 'login_policies' AND key = ?")
-      .pluck()
-      .get(server.instance.id);
-    db.prepare("DELETE FROM projection_documents WHERE projection = 'login_policies' AND key = ?").run(server.instance.id);
+    const putBack = await takeDocumentAway(server.databaseUrl, "login_policies", server.instance.id);
     try {
       for (const protocol of PROTOCOLS) {
         const error = await connectError(policyClients(protocol, server.url, bearer(server.adminToken)).admin.getLoginPolicy({}));
@@ -135,11 +129,7 @@ describe("an unexpected fault", () => {
         expect(server.logs).toContainEqual(expect.objectContaining({ level: 50, errorId: detail!.id, msg: "internal error" }));
       }
     } finally {
-      db.prepare("INSERT INTO projection_documents (projection, key, state) VALUES ('login_policies', ?, ?)").run(
-        server.instance.id,
-        saved,
-      );
-      db.close();
+      await putBack();
     }
   });
 });

@@ -21,6 +21,17 @@ export const noteCounter: Projection<{ count: number; last: number }> = {
     event.type === "note.cleared" ? undefined : { count: (doc?.count ?? 0) + 1, last: event.sequence },
 };
 
+/** Counts the notes of every notebook in one document, which pushes to any aggregate change. */
+export const noteTotal: Projection<{ count: number }> = {
+  name: "note_total",
+  handles: new Set(["note.added"]),
+  key: () => "all",
+  reduce: (doc) => ({ count: (doc?.count ?? 0) + 1 }),
+};
+
+/** The projections a harness opens its stores with. */
+export const contractProjections: readonly Projection[] = [noteCounter as Projection, noteTotal as Projection];
+
 export interface StoreHarness {
   /** A new, empty database. */
   fresh(): Promise<EventStore>;
@@ -110,6 +121,17 @@ export function describeEventStoreContract(engine: string, harness: () => StoreH
       await Promise.all([0, 1, 2, 3].map(writer));
       const sequences = (await store.events({ type: "notebook", id: "hot" })).map((e) => e.sequence);
       expect(sequences).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    });
+
+    it("loses no update of a document that pushes to different aggregates share, across connections", async () => {
+      const stores = [store, await h.reopen(), await h.reopen()];
+      opened.push(...stores.slice(1));
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          stores[i % stores.length]!.push({ creator: "u", appends: [append(`n${i}`, 0, note("x"), note("y"))] }),
+        ),
+      );
+      expect(await store.document(noteTotal.name, "all")).toEqual({ count: 60 });
     });
 
     it("holds a unique value for one claimant until it is released", async () => {

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { join } from "node:path";
 import { SqliteEventStore } from "../../src/eventstore/sqlite.js";
 import { removeTempDirs, tempDir } from "../support/temp-dir.js";
-import { describeEventStoreContract, noteCounter } from "./event-store-contract.js";
+import { contractProjections, describeEventStoreContract } from "./event-store-contract.js";
 
 afterAll(removeTempDirs);
 
@@ -12,9 +12,9 @@ describeEventStoreContract("SQLite", () => {
   return {
     fresh: async () => {
       path = join(tempDir(), "nested", "lps.db");
-      return new SqliteEventStore(path, [noteCounter]);
+      return new SqliteEventStore(path, contractProjections);
     },
-    reopen: async () => new SqliteEventStore(path, [noteCounter]),
+    reopen: async () => new SqliteEventStore(path, contractProjections),
   };
 });
 

@@ -3,11 +3,27 @@
  * `npm test`'s pretest step), for what only a real process shows: start-up output, exit
  * codes, and surviving SIGKILL.
  */
+import { afterAll } from "@jest/globals";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const MAIN = fileURLToPath(new URL("../../dist/src/main.js", import.meta.url));
+
+/** Children still running. */
+const children = new Set<ChildProcess>();
+
+// A test that fails before stopping its server must not leave it running: its open pipes
+// would keep jest from ever exiting. Every test file that imports this module gets this hook.
+afterAll(() => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
 
 export interface ServerProcess {
   readonly child: ChildProcess;
@@ -19,17 +35,30 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
+/** A started `lps serve` whose output can be watched before it listens. */
+export interface LaunchedServer {
+  output(): string;
+  /** Resolves once it prints where it listens; rejects if it exits first. */
+  readonly listening: Promise<ServerProcess>;
+}
+
 /** Starts `lps serve` and resolves once it prints where it listens. */
 export function startServerProcess(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN, "serve", ...args], {
-    env: { PATH: process.env.PATH ?? "", LPS_PORT: "0", LPS_LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  return launchServerProcess(env, args).listening;
+}
+
+export function launchServerProcess(env: Record<string, string>, args: string[] = []): LaunchedServer {
+  const child = track(
+    spawn(process.execPath, [MAIN, "serve", ...args], {
+      env: { PATH: process.env.PATH ?? "", LPS_PORT: "0", LPS_LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
   let output = "";
   const exited = new Promise<number | string>((resolve) =>
     child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
   );
-  return new Promise((resolve, reject) => {
+  const listening = new Promise<ServerProcess>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (\S+)/.exec(output);
@@ -51,17 +80,20 @@ export function startServerProcess(env: Record<string, string>, args: string[] =
     child.stderr!.on("data", onData);
     exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
   });
+  return { output: () => output, listening };
 }
 
 /** Runs the CLI to completion and returns its exit code and output. */
 export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = track(
+    spawn(process.execPath, [MAIN, ...args], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
 }

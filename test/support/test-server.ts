@@ -1,15 +1,17 @@
 /**
- * The real server, in this process, on a free port with a fresh SQLite file (or the file
- * given), configured the way an operator would: through LPS_* variables. Its log lines
+ * The real server, in this process, on a free port with a fresh database (SQLite, or
+ * PostgreSQL in jest's "postgres" project; see test-database.ts) or the one given,
+ * configured the way an operator would: through LPS_* variables. Its log lines
  * are kept for tests that check what was logged.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { Writable } from "node:stream";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { startApp, type App } from "../../src/server/app.js";
 import { tempDir } from "./temp-dir.js";
+import { freshDatabaseUrl } from "./test-database.js";
 
 export interface TestServer extends App {
   readonly databaseUrl: string;
@@ -28,7 +30,7 @@ export interface TestServer extends App {
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dir = tempDir();
-  const databaseUrl = env.LPS_DATABASE_URL ?? `sqlite:${join(dir, "lps.db")}`;
+  const databaseUrl = env.LPS_DATABASE_URL ?? (await freshDatabaseUrl());
   const adminPatPath = env.LPS_ADMIN_PAT_PATH ?? join(dir, "admin.pat");
   const config = loadConfig(
     {

@@ -56,6 +56,30 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("selects PostgreSQL by a postgres:// or postgresql:// URL, with its pool size and start-up wait", () => {
+    expect(loadConfig({ LPS_DATABASE_URL: "postgres://lps:secret@db:5432/lps" }, []).database).toEqual({
+      engine: "postgres",
+      url: "postgres://lps:secret@db:5432/lps",
+      poolSize: 10,
+      startupWaitMs: 60000,
+    });
+    const config = loadConfig(
+      { LPS_DATABASE_POOL_SIZE: "25", LPS_DATABASE_STARTUP_WAIT_MS: "0" },
+      ["--database-url", "postgresql:///lps?host=/run/postgresql"],
+    );
+    expect(config.database).toEqual({ engine: "postgres", url: "postgresql:///lps?host=/run/postgresql", poolSize: 25, startupWaitMs: 0 });
+  });
+
+  it("refuses a pool of no connections, and never repeats a password back", () => {
+    expect(
+      problemsOf({ LPS_DATABASE_URL: "postgress://lps:secret@db/lps", LPS_DATABASE_POOL_SIZE: "0", LPS_DATABASE_STARTUP_WAIT_MS: "soon" }),
+    ).toEqual([
+      'LPS_DATABASE_URL (--database-url): must be sqlite:<file path> or postgres://user:password@host:port/database, got "postgress://lps:***@db/lps"',
+      'LPS_DATABASE_POOL_SIZE: must be a whole number from 1 to 1000, got "0"',
+      'LPS_DATABASE_STARTUP_WAIT_MS: must be a whole number from 0 to 86400000, got "soon"',
+    ]);
+  });
+
   it("refuses unknown flags", () => {
     expect(problemsOf({}, ["--prot", "1"])).toEqual([expect.stringContaining("--prot")]);
   });

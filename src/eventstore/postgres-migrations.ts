@@ -1,0 +1,41 @@
+/**
+ * The PostgreSQL schema, as ordered steps.
+ *
+ * Keys that reads order by or compare (aggregate IDs, document keys, constraint values) use
+ * the "C" collation: byte order, as in SQLite, whatever locale the database was created
+ * with. Payloads and documents are `json`, not `jsonb`, so that they come back exactly as
+ * they were written (key order included) and any string JSON can carry is accepted.
+ */
+import type { Migration } from "./migration.js";
+
+export const postgresMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "events, projections, unique constraints",
+    sql: `
+      CREATE TABLE events (
+        position       bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        aggregate_type text        COLLATE "C" NOT NULL,
+        aggregate_id   text        COLLATE "C" NOT NULL,
+        sequence       bigint      NOT NULL CHECK (sequence > 0),
+        type           text        NOT NULL,
+        payload        json        NOT NULL,
+        resource_owner text        NOT NULL,
+        creator        text        NOT NULL,
+        created_at     timestamptz NOT NULL,
+        CONSTRAINT events_aggregate_sequence UNIQUE (aggregate_type, aggregate_id, sequence)
+      );
+      CREATE TABLE projection_documents (
+        projection text COLLATE "C" NOT NULL,
+        key        text COLLATE "C" NOT NULL,
+        state      json NOT NULL,
+        PRIMARY KEY (projection, key)
+      );
+      CREATE TABLE unique_constraints (
+        kind  text COLLATE "C" NOT NULL,
+        value text COLLATE "C" NOT NULL,
+        PRIMARY KEY (kind, value)
+      );
+    `,
+  },
+];

@@ -1,0 +1,372 @@
+/**
+ * The engine for many replicas: one PostgreSQL database shared by every process, through a
+ * pool of connections per process (node-postgres).
+ *
+ * Concurrency. Replicas append to the same aggregates, and a projection document may be
+ * changed by pushes to different aggregates. A push is one READ COMMITTED transaction that
+ * first takes transaction-scoped advisory locks on what it will change, and reads only
+ * after holding them:
+ *   1. each aggregate it appends to, so that the expected-sequence check and the insert see
+ *      the latest committed events (a concurrent writer waits, then finds it moved on);
+ *   2. each projection document its events touch, so that the read-modify-write of a
+ *      document never starts from a state another transaction is replacing (READ COMMITTED
+ *      alone would let the later writer overwrite the earlier one's change).
+ * Advisory locks rather than SELECT ... FOR UPDATE because a document that does not exist
+ * yet has no row to lock. Every push takes its locks in one global order (aggregates, then
+ * constraint rows, then documents, each sorted), so pushes cannot deadlock one another.
+ * Why not SERIALIZABLE: it aborts every transaction that overlaps another (and some that
+ * only share an index page), so writers of a hot policy or a shared document would redo
+ * their work again and again; with locks they queue. The unique key on (aggregate,
+ * sequence) stays as the last line of defence: a duplicate sequence fails the push as a
+ * SequenceConflict, as do deadlocks and serialization failures should they ever happen.
+ *
+ * Time. The events of a push carry the database's clock, read once after the locks are
+ * held and cut to milliseconds: one clock for every replica (their own clocks drift), so an
+ * aggregate's events are in time order whichever replica wrote them; and a value that a
+ * JavaScript Date holds exactly, so createdAt reads back exactly as the write reported it.
+ *
+ * Caching. None: every read asks the database, so no replica answers from a state older
+ * than a write another replica has acknowledged.
+ */
+import { createHash } from "node:crypto";
+import pg from "pg";
+import type { Logger } from "../logger.js";
+import type { AggregateRef, StoredEvent } from "./event.js";
+import { documentId, documentsTouched, reduceDocuments, type DocumentRef, type Projection } from "./projection.js";
+import { isConflict, isUnavailable, reasonOf } from "./postgres-errors.js";
+import { migratePostgres } from "./postgres-migrate.js";
+import { describeDatabase, untilReachable } from "./postgres-startup.js";
+import {
+  SequenceConflict,
+  StoreUnavailable,
+  UniqueConstraintTaken,
+  type Append,
+  type Document,
+  type EventStore,
+  type PushRequest,
+  type Snapshot,
+  type UniqueConstraint,
+} from "./store.js";
+
+export interface PostgresOptions {
+  readonly url: string;
+  readonly poolSize: number;
+  readonly startupWaitMs: number;
+}
+
+/** Connecting, or waiting for a free connection of the pool, fails after this. */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** The server cancels a statement (waits for locks included) that runs longer. */
+const STATEMENT_TIMEOUT_MS = 10_000;
+/** The client gives up on a statement after this: the server or the network went silent. */
+const QUERY_TIMEOUT_MS = 15_000;
+/** The server ends a session idle inside a transaction this long (its client vanished), freeing its locks. */
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+/** ping() settles within this, so that health turns not-serving soon after the database is gone. */
+const PING_TIMEOUT_MS = 3_000;
+/** How the service's sessions are named in pg_stat_activity. */
+const APPLICATION_NAME = "lps";
+
+export class PostgresEventStore implements EventStore {
+  readonly engine = "postgres";
+  private closed = false;
+
+  /** Waits for the database (see untilReachable), migrates it, and opens the pool. */
+  static async open(options: PostgresOptions, projections: readonly Projection[], logger: Logger): Promise<PostgresEventStore> {
+    const database = describeDatabase(options.url);
+    await untilReachable(() => migrate(options.url), { waitMs: options.startupWaitMs, database, logger });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      keepAlive: true,
+      application_name: APPLICATION_NAME,
+    });
+    // An idle connection that breaks (the server restarted) is dropped, and a new one is
+    // opened when needed; without this listener its error would end the process.
+    pool.on("error", (error) => logger.warn({ database, reason: reasonOf(error) }, "lost an idle PostgreSQL connection"));
+    return new PostgresEventStore(pool, projections);
+  }
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly projections: readonly Projection[],
+  ) {}
+
+  async push(request: PushRequest): Promise<StoredEvent[]> {
+    return this.transaction(request.appends[0]?.aggregate, async (client) => {
+      const createdAt = await lock(client, request.appends.map((append) => aggregateLockName(append.aggregate)));
+      const stored: StoredEvent[] = [];
+      for (const append of request.appends) stored.push(...(await appendEvents(client, append, request.creator, createdAt)));
+      await releaseAndClaim(client, request.release ?? [], request.claim ?? []);
+      await this.project(client, stored);
+      return stored;
+    });
+  }
+
+  private async project(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+    const refs = documentsTouched(this.projections, events);
+    if (refs.length === 0) return;
+    await lock(client, refs.map(documentLockName));
+    const { rows } = await client.query<DocumentRef & { state: unknown }>(
+      `SELECT projection, key, state FROM projection_documents
+       WHERE (projection, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [refs.map((ref) => ref.projection), refs.map((ref) => ref.key)],
+    );
+    const loaded = new Map(rows.map((row) => [documentId(row), row.state]));
+    const changes = reduceDocuments(this.projections, events, loaded);
+    const saved = changes.filter((change) => change.state !== undefined);
+    const deleted = changes.filter((change) => change.state === undefined);
+    if (saved.length > 0) {
+      await client.query(
+        `INSERT INTO projection_documents (projection, key, state)
+         SELECT projection, key, state::json FROM unnest($1::text[], $2::text[], $3::text[]) AS d (projection, key, state)
+         ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state`,
+        [saved.map((c) => c.projection), saved.map((c) => c.key), saved.map((c) => JSON.stringify(c.state))],
+      );
+    }
+    if (deleted.length > 0) {
+      await client.query(
+        `DELETE FROM projection_documents WHERE (projection, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [deleted.map((c) => c.projection), deleted.map((c) => c.key)],
+      );
+    }
+  }
+
+  async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
+    const rows = await this.read<EventRow>(
+      `SELECT position, aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at
+       FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3 ORDER BY sequence`,
+      [aggregate.type, aggregate.id, afterSequence],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async document<S>(projection: string, key: string): Promise<S | undefined> {
+    const rows = await this.read<{ state: S }>("SELECT state FROM projection_documents WHERE projection = $1 AND key = $2", [
+      projection,
+      key,
+    ]);
+    return rows[0]?.state;
+  }
+
+  async documents<S>(projection: string): Promise<Document<S>[]> {
+    return this.read<Document<S>>("SELECT key, state FROM projection_documents WHERE projection = $1 ORDER BY key", [projection]);
+  }
+
+  async snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>> {
+    // One statement sees one snapshot of the database: a push commits its events and its
+    // documents together, so the two values always belong together.
+    const rows = await this.read<{ sequence: string; state: S | null }>(
+      `SELECT (SELECT COALESCE(max(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2) AS sequence,
+              (SELECT state FROM projection_documents WHERE projection = $3 AND key = $4) AS state`,
+      [aggregate.type, aggregate.id, projection, key],
+    );
+    const row = rows[0]!;
+    return { sequence: Number(row.sequence), state: row.state ?? undefined };
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const silence = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreUnavailable(`PostgreSQL did not answer within ${PING_TIMEOUT_MS} ms`)),
+        PING_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([this.read("SELECT 1", []), silence]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private async read<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(text, values)).rows;
+    } catch (error) {
+      throw storeError(error, undefined);
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction on one connection. On failure a sound connection is
+   * rolled back and reused; a broken one is dropped (the server rolls back what it held).
+   */
+  private async transaction<T>(conflictOn: AggregateRef | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw storeError(error, conflictOn);
+    }
+    // A connection that breaks while held reports it here rather than ending the process;
+    // the statement in flight fails too, and says what happened.
+    const ignore = () => {};
+    client.on("error", ignore);
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      const failure = storeError(error, conflictOn);
+      broken = failure instanceof StoreUnavailable || !(await rolledBack(client));
+      throw failure;
+    } finally {
+      client.off("error", ignore);
+      client.release(broken);
+    }
+  }
+}
+
+/** Migrates on a connection of its own, closed after, which also releases the migration lock. */
+async function migrate(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: APPLICATION_NAME });
+  client.on("error", () => {}); // the statement in flight fails and says why
+  try {
+    await client.connect();
+    await migratePostgres(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Takes transaction-scoped advisory locks in the order of their keys, then reads the
+ * database clock (evaluated once the aggregate below has taken every lock).
+ */
+async function lock(client: pg.PoolClient, names: readonly string[]): Promise<Date> {
+  const keys = [...new Set(names.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const { rows } = await client.query<{ now: Date }>(
+    `SELECT date_trunc('milliseconds', clock_timestamp()) AS now
+     FROM (SELECT count(pg_advisory_xact_lock(key)) FROM unnest($1::bigint[]) AS key) AS locked`,
+    [keys.map(String)],
+  );
+  return rows[0]!.now;
+}
+
+/** A 64-bit advisory lock key for a name. Two names that share a key only make their writers take turns. */
+function lockKey(name: string): bigint {
+  return createHash("sha256").update(name).digest().readBigInt64BE(0);
+}
+
+const aggregateLockName = (aggregate: AggregateRef) => JSON.stringify(["aggregate", aggregate.type, aggregate.id]);
+const documentLockName = (ref: DocumentRef) => JSON.stringify(["document", ref.projection, ref.key]);
+
+/** Appends one aggregate's events after checking, under its lock, that it is where the command left it. */
+async function appendEvents(client: pg.PoolClient, append: Append, creator: string, createdAt: Date): Promise<StoredEvent[]> {
+  const { aggregate, expectedSequence, resourceOwner } = append;
+  const current = await client.query<{ sequence: string }>(
+    "SELECT COALESCE(max(sequence), 0) AS sequence FROM events WHERE aggregate_type = $1 AND aggregate_id = $2",
+    [aggregate.type, aggregate.id],
+  );
+  if (Number(current.rows[0]!.sequence) !== expectedSequence) throw new SequenceConflict(aggregate);
+  if (append.events.length === 0) return [];
+  const inserted = await client.query<{ sequence: string; position: string }>(
+    `INSERT INTO events (aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at)
+     SELECT $1, $2, $3::bigint + e.n, e.type, e.payload::json, $4, $5, $6
+     FROM unnest($7::text[], $8::text[]) WITH ORDINALITY AS e (type, payload, n)
+     ORDER BY e.n
+     RETURNING sequence, position`,
+    [
+      aggregate.type,
+      aggregate.id,
+      expectedSequence,
+      resourceOwner,
+      creator,
+      createdAt,
+      append.events.map((event) => event.type),
+      append.events.map((event) => JSON.stringify(event.payload)),
+    ],
+  );
+  const positions = new Map(inserted.rows.map((row) => [Number(row.sequence), Number(row.position)]));
+  return append.events.map((event, i) => {
+    const sequence = expectedSequence + i + 1;
+    return { ...event, aggregate, resourceOwner, sequence, position: positions.get(sequence)!, creator, createdAt };
+  });
+}
+
+/**
+ * Releases, then claims, unique values. A claim waits for a concurrent claimant of the
+ * same value to finish and fails if it committed. Rows are taken in sorted order.
+ */
+async function releaseAndClaim(
+  client: pg.PoolClient,
+  release: readonly UniqueConstraint[],
+  claim: readonly UniqueConstraint[],
+): Promise<void> {
+  const sorted = (constraints: readonly UniqueConstraint[]) =>
+    [...constraints].sort((a, b) => (a.kind === b.kind ? compare(a.value, b.value) : compare(a.kind, b.kind)));
+  if (release.length > 0) {
+    const rows = sorted(release);
+    await client.query(`DELETE FROM unique_constraints WHERE (kind, value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, [
+      rows.map((c) => c.kind),
+      rows.map((c) => c.value),
+    ]);
+  }
+  if (claim.length > 0) {
+    const rows = sorted(claim);
+    const claimed = await client.query<UniqueConstraint>(
+      `INSERT INTO unique_constraints (kind, value) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT DO NOTHING RETURNING kind, value`,
+      [rows.map((c) => c.kind), rows.map((c) => c.value)],
+    );
+    const won = new Set(claimed.rows.map((c) => JSON.stringify([c.kind, c.value])));
+    const taken = claim.find((c) => !won.has(JSON.stringify([c.kind, c.value])));
+    if (taken) throw new UniqueConstraintTaken(taken);
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function rolledBack(client: pg.PoolClient): Promise<boolean> {
+  return client.query("ROLLBACK").then(
+    () => true,
+    () => false,
+  );
+}
+
+/** What a failure means to the caller: a lost race, an unreachable database, or a fault. */
+function storeError(error: unknown, conflictOn: AggregateRef | undefined): unknown {
+  if (isUnavailable(error)) return new StoreUnavailable(`PostgreSQL: ${reasonOf(error)}`, { cause: error });
+  if (conflictOn && isConflict(error)) return new SequenceConflict(conflictOn);
+  return error;
+}
+
+interface EventRow {
+  position: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  sequence: string;
+  type: string;
+  payload: unknown;
+  resource_owner: string;
+  creator: string;
+  created_at: Date;
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    aggregate: { type: row.aggregate_type, id: row.aggregate_id },
+    resourceOwner: row.resource_owner,
+    sequence: Number(row.sequence),
+    position: Number(row.position),
+    type: row.type,
+    payload: row.payload,
+    creator: row.creator,
+    createdAt: row.created_at,
+  };
+}

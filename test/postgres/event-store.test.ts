@@ -1,0 +1,93 @@
+/** The store contract on PostgreSQL, and what only the PostgreSQL engine has. */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import pg from "pg";
+import { createLogger } from "../../src/logger.js";
+import { PostgresEventStore } from "../../src/eventstore/postgres.js";
+import { describePostgres } from "../support/describe-postgres.js";
+import { createDatabase, sharedClusterUrl } from "../support/postgres-cluster.js";
+import { contractProjections, describeEventStoreContract } from "../store/event-store-contract.js";
+
+function open(url: string, poolSize = 10): Promise<PostgresEventStore> {
+  return PostgresEventStore.open({ url, poolSize, startupWaitMs: 0 }, contractProjections, createLogger("silent"));
+}
+
+describePostgres("PostgreSQL", () => {
+  describeEventStoreContract("PostgreSQL", () => {
+    let url = "";
+    return {
+      fresh: async () => open((url = await createDatabase(sharedClusterUrl()))),
+      reopen: () => open(url),
+    };
+  });
+
+  describe("PostgreSQL specifics", () => {
+    let url: string;
+    let sql: pg.Client;
+
+    beforeAll(async () => {
+      url = await createDatabase(sharedClusterUrl());
+      sql = new pg.Client(url);
+      await sql.connect();
+    });
+
+    afterAll(async () => {
+      await sql?.end();
+    });
+
+    it("keeps at most LPS_DATABASE_POOL_SIZE connections, however many calls wait", async () => {
+      const store = await open(url, 2);
+      try {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.push({
+              creator: "u",
+              appends: [{ aggregate: { type: "pool", id: `p${i}` }, resourceOwner: "o", expectedSequence: 0, events: [{ type: "x", payload: {} }] }],
+            }),
+          ),
+        );
+        const { rows } = await sql.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'lps'",
+        );
+        expect(rows[0].n).toBe(2);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("stamps every event of a push with one database time, to the millisecond, and reads it back exactly", async () => {
+      const store = await open(url);
+      try {
+        const stored = await store.push({
+          creator: "u",
+          appends: [
+            { aggregate: { type: "clock", id: "a" }, resourceOwner: "o", expectedSequence: 0, events: [{ type: "x", payload: {} }, { type: "y", payload: {} }] },
+            { aggregate: { type: "clock", id: "b" }, resourceOwner: "o", expectedSequence: 0, events: [{ type: "z", payload: {} }] },
+          ],
+        });
+        const { rows } = await sql.query(
+          "SELECT DISTINCT created_at, created_at = date_trunc('milliseconds', created_at) AS whole FROM events WHERE aggregate_type = 'clock'",
+        );
+        expect(rows).toEqual([{ created_at: stored[0]!.createdAt, whole: true }]);
+        const read = [...(await store.events({ type: "clock", id: "a" })), ...(await store.events({ type: "clock", id: "b" }))];
+        expect(read.map((e) => e.createdAt.toISOString())).toEqual(stored.map((e) => e.createdAt.toISOString()));
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("keeps payloads as written, key order and all", async () => {
+      const store = await open(url);
+      try {
+        const payload = { zebra: 1, apple: { b: 2, a: [3, "\u0000", "é"] } };
+        await store.push({
+          creator: "u",
+          appends: [{ aggregate: { type: "json", id: "a" }, resourceOwner: "o", expectedSequence: 0, events: [{ type: "x", payload }] }],
+        });
+        const [event] = await store.events({ type: "json", id: "a" });
+        expect(JSON.stringify(event!.payload)).toBe(JSON.stringify(payload));
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * A throwaway PostgreSQL cluster: initdb and pg_ctl from Debian's postgresql package (found
+ * by jest.config.js), in a temp directory, on a free port of 127.0.0.1, with its unix socket
+ * in the same directory. As root, the server runs as the `postgres` user (PostgreSQL
+ * refuses to run as root). fsync is off: tests stop and crash the server, never the machine,
+ * and what a crashed server had committed is still in the operating system's cache.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+
+const run = promisify(execFile);
+
+/** Why PostgreSQL tests cannot run on this machine; undefined when they can. */
+export const postgresSkipReason: string | undefined = process.env.LPS_TEST_POSTGRES_SKIPPED || undefined;
+
+/** The superuser URL of the cluster the whole test run shares (started by jest's global setup). */
+export function sharedClusterUrl(): string {
+  const url = process.env.LPS_TEST_POSTGRES_URL;
+  if (!url) throw new Error(`no PostgreSQL cluster for this run: ${postgresSkipReason ?? "the postgres test project starts it"}`);
+  return url;
+}
+
+/** A new, empty database in the cluster, for one test file or one test. */
+export async function createDatabase(clusterUrl: string): Promise<string> {
+  const name = `lps_${randomBytes(6).toString("hex")}`;
+  const client = new pg.Client(clusterUrl);
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(clusterUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export class PostgresCluster {
+  private constructor(
+    private readonly bin: string,
+    private readonly dir: string,
+    readonly port: number,
+  ) {}
+
+  static async start(): Promise<PostgresCluster> {
+    const bin = process.env.LPS_TEST_POSTGRES_BIN;
+    if (!bin) throw new Error(`cannot start PostgreSQL: ${postgresSkipReason ?? "LPS_TEST_POSTGRES_BIN is not set"}`);
+    const dir = mkdtempSync(join(tmpdir(), "lps-pg-"));
+    const owner = serverUser();
+    if (owner) chownSync(dir, owner.uid, owner.gid);
+    const cluster = new PostgresCluster(bin, dir, await freePort());
+    await cluster.run("initdb", ["-D", cluster.dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+    appendFileSync(
+      join(cluster.dataDir, "postgresql.conf"),
+      [
+        "listen_addresses = '127.0.0.1'",
+        `port = ${cluster.port}`,
+        `unix_socket_directories = '${dir}'`,
+        "max_connections = 200",
+        "fsync = off",
+        "full_page_writes = off",
+        "",
+      ].join("\n"),
+    );
+    await cluster.start();
+    return cluster;
+  }
+
+  /** The maintenance database, as the superuser. */
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  createDatabase(): Promise<string> {
+    return createDatabase(this.url);
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.run("pg_ctl", ["-D", this.dataDir, "-l", this.logFile, "-w", "-t", "60", "start"]);
+    } catch (error) {
+      throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n${readFileSync(this.logFile, "utf8")}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** "fast" ends sessions and shuts down cleanly; "immediate" is a crash, recovered from on the next start. */
+  async stop(mode: "fast" | "immediate" = "fast"): Promise<void> {
+    await this.run("pg_ctl", ["-D", this.dataDir, "-m", mode, "-w", "stop"]);
+  }
+
+  /**
+   * Freezes the server and its sessions (SIGSTOP), as a network that drops every packet
+   * would: connections neither answer nor fail. `resume` lets them go on.
+   */
+  pause(): void {
+    for (const pid of this.serverProcesses()) process.kill(pid, "SIGSTOP");
+  }
+
+  resume(): void {
+    for (const pid of this.serverProcesses()) process.kill(pid, "SIGCONT");
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop("immediate").catch(() => undefined); // already stopped
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The postmaster (first line of postmaster.pid) and its children, the sessions among them. */
+  private serverProcesses(): number[] {
+    const postmaster = Number(readFileSync(join(this.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    const children = readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          // /proc/<pid>/stat: "pid (name) state ppid ..."; the name may hold spaces, not ")".
+          return Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1]) === postmaster;
+        } catch {
+          return false; // the process ended meanwhile
+        }
+      })
+      .map(Number);
+    return [postmaster, ...children];
+  }
+
+  private get dataDir(): string {
+    return join(this.dir, "data");
+  }
+
+  private get logFile(): string {
+    return join(this.dir, "server.log");
+  }
+
+  private async run(program: string, args: string[]): Promise<void> {
+    const path = join(this.bin, program);
+    const [file, argv] = serverUser() ? ["runuser", ["-u", "postgres", "--", path, ...args]] : [path, args];
+    await run(file, argv, { cwd: this.dir });
+  }
+}
+
+/** The user the server runs as when the tests run as root; undefined otherwise. */
+function serverUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const entry = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .map((line) => line.split(":"))
+    .find((fields) => fields[0] === "postgres");
+  if (!entry) throw new Error("running as root, but there is no postgres user to run PostgreSQL as");
+  return { uid: Number(entry[2]), gid: Number(entry[3]) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
