@@ -12,6 +12,7 @@ import { Authorizer } from "../access/authorizer.js";
 import { DeclaredPermissions } from "../access/declared-permissions.js";
 import { adminService } from "../api/admin.js";
 import { managementService } from "../api/management.js";
+import { policyServices } from "../api/policy-services.js";
 import { setUpInstance, SYSTEM_CREATOR } from "../command/instance-setup.js";
 import { LoginPolicyCommands } from "../command/login-policy-commands.js";
 import type { Config } from "../config.js";
@@ -27,6 +28,7 @@ import type { Logger } from "../logger.js";
 import type { InstanceDocument } from "../query/instance-projection.js";
 import { LoginPolicyQueries } from "../query/login-policy-queries.js";
 import { projections } from "../query/projections.js";
+import { createRestGateway } from "./gateway/rest-gateway.js";
 import { listen, type Listener } from "./listener.js";
 import { createRpcHandler, type HttpDoor } from "./rpc-handler.js";
 import { createStatusMapper } from "./status-error.js";
@@ -57,7 +59,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const commands = new LoginPolicyCommands(store);
     const queries = new LoginPolicyQueries(store, instance.id);
     const toStatus = createStatusMapper(logger);
-    const policyServices = [AdminService, ManagementService];
     const interceptors: Interceptor[] = [
       errorStatusInterceptor(toStatus),
       orgContextInterceptor(),
@@ -76,13 +77,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       readMaxBytes: config.maxRequestBytes,
       shutdownSignal: shutdown.signal,
     });
+    const rest = createRestGateway({ services: policyServices, rpc, toStatus, logger, maxRequestBytes: config.maxRequestBytes });
     // Each door serves the requests that are its own and passes on the rest; the first
-    // that takes a request answers it.
-    const doors: HttpDoor[] = [rpc];
+    // that takes a request answers it, and the gateway answers what none took.
+    const doors: HttpDoor[] = [rpc, rest];
     listener = await listen({ host: config.host, port: config.port, tls }, (req, res) => {
       if (doors.some((door) => door.handle(req, res))) return;
-      res.writeHead(404, { "content-type": "text/plain" });
-      res.end("not found\n");
+      rest.notFound(req, res);
     });
 
     const { address } = listener;
