@@ -30,6 +30,7 @@ import { LoginPolicyQueries } from "../query/login-policy-queries.js";
 import { projections } from "../query/projections.js";
 import { createRestGateway } from "./gateway/rest-gateway.js";
 import { listen, type Listener } from "./listener.js";
+import { openApiDoor } from "./openapi-door.js";
 import { createRpcHandler, type HttpDoor } from "./rpc-handler.js";
 import { createStatusMapper } from "./status-error.js";
 
@@ -80,7 +81,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const rest = createRestGateway({ services: policyServices, rpc, toStatus, logger, maxRequestBytes: config.maxRequestBytes });
     // Each door serves the requests that are its own and passes on the rest; the first
     // that takes a request answers it, and the gateway answers what none took.
-    const doors: HttpDoor[] = [rpc, rest];
+    const doors: HttpDoor[] = [rpc, rest, openApiDoor(toStatus)];
     listener = await listen({ host: config.host, port: config.port, tls }, (req, res) => {
       if (doors.some((door) => door.handle(req, res))) return;
       rest.notFound(req, res);

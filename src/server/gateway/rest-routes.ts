@@ -50,6 +50,7 @@ export function restRoutes(services: readonly DescService[]): RestRoute[] {
 function route(prefix: string, rpc: DescMethod, rule: HttpRule): RestRoute {
   const where = `${rpc.parent.typeName}.${rpc.name}`;
   const [method, path] = methodAndPath(rule, where);
+  if (!path.startsWith("/")) throw new Error(`${where}: path "${path}" does not start with "/"`);
   const template = parsePathTemplate(prefix + path);
   const variableFields = new Map(template.variables.map((fieldPath) => [fieldPath, variableField(rpc, fieldPath, where)]));
   return { method, template, rpc, body: bodyOf(rpc, rule.body, where), variableFields };
