@@ -7,7 +7,7 @@
  */
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import type { OpenAPIV3 } from "openapi-types";
-import { valueKind } from "../server/gateway/field-path.js";
+import { valueKind } from "../server/gateway/field-value.js";
 import { commentOf } from "./proto-comments.js";
 
 export type Schema = OpenAPIV3.SchemaObject | OpenAPIV3.ReferenceObject;
@@ -69,13 +69,13 @@ export class ProtoSchemas {
       case "list":
         return { type: "array", items: this.single(field) };
       case "map":
-        return { type: "object", additionalProperties: this.mapValue(field) };
+        return { type: "object", additionalProperties: this.single(field) };
       default:
         return this.single(field);
     }
   }
 
-  /** The schema of one value of the field: the field's own, or one element of a repeated field. */
+  /** The schema of one value of the field: its own, one element of a list, one value of a map. */
   single(field: DescField): Schema {
     const kind = valueKind(field);
     switch (kind.kind) {
@@ -85,8 +85,6 @@ export class ProtoSchemas {
         return this.enum(kind.enum);
       case "message":
         return this.message(kind.message);
-      case "map":
-        throw new Error(`${field.parent.typeName}.${field.name} is a map, which has no single value`);
     }
   }
 
@@ -118,17 +116,6 @@ export class ProtoSchemas {
       this.collected.set(name, build());
     }
     return { $ref: `#/components/schemas/${name}` };
-  }
-
-  private mapValue(field: DescField & { fieldKind: "map" }): Schema {
-    switch (field.mapKind) {
-      case "scalar":
-        return { ...SCALARS[field.scalar] };
-      case "enum":
-        return this.enum(field.enum);
-      case "message":
-        return this.message(field.message);
-    }
   }
 
   private messageSchema(message: DescMessage): OpenAPIV3.SchemaObject {

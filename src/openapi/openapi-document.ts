@@ -12,7 +12,8 @@ import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { auth_option } from "../../gen/zitadel/v1/options_pb.js";
 import { isInstancePermission } from "../access/declared-permissions.js";
 import { ORG_HEADER } from "../interceptors/org-context.js";
-import { overlaps, valueKind } from "../server/gateway/field-path.js";
+import { overlaps } from "../server/gateway/field-path.js";
+import { valueKind } from "../server/gateway/field-value.js";
 import { restRoutes, type RestRoute } from "../server/gateway/rest-routes.js";
 import { ProtoSchemas, withDescription, type Schema } from "./json-schemas.js";
 import { commentOf } from "./proto-comments.js";
@@ -133,7 +134,7 @@ function queryParameters(route: RestRoute, schemas: ProtoSchemas): OpenAPIV3.Par
       const fields = [...path, field];
       if (bound.some((other) => overlaps(other, fields) && other.length <= fields.length)) continue;
       const kind = valueKind(field);
-      if (kind.kind === "map" || (kind.kind === "message" && !kind.stringValued && field.fieldKind === "list")) continue;
+      if (field.fieldKind === "map" || (kind.kind === "message" && !kind.stringValued && field.fieldKind === "list")) continue;
       if (kind.kind === "message" && !kind.stringValued) {
         if (!seen.has(kind.message)) visit(kind.message, fields, new Set([...seen, kind.message]));
         continue;

@@ -12,7 +12,8 @@
  */
 import { ScalarType, type DescEnum, type DescField, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { overlaps, resolveFieldPath, valueKind } from "./field-path.js";
+import { overlaps, resolveFieldPath } from "./field-path.js";
+import { valueKind } from "./field-value.js";
 import type { RestRoute } from "./rest-routes.js";
 
 export interface RestBindings {
@@ -65,6 +66,7 @@ function setQueryField(json: JsonObject, route: RestRoute, name: string, values:
     throw invalid(`${where}: the field is already bound by the path or the body`);
   }
   const field = fields.at(-1)!;
+  if (field.fieldKind === "map") throw invalid(`${where}: ${field.name} is a map, which the query cannot set`);
   if (field.fieldKind === "list") {
     setField(json, fields, values.map((value) => valueFromText(field, value, where)));
     return;
@@ -98,8 +100,6 @@ function valueFromText(field: DescField, text: string, where: string): JsonValue
     case "message":
       if (kind.stringValued) return text;
       throw invalid(`${where}: ${field.name} is a message; set its fields one by one, e.g. ${field.name}.<field>`);
-    case "map":
-      throw invalid(`${where}: ${field.name} is a map, which the path and the query cannot set`);
   }
 }
 

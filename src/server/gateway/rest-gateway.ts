@@ -10,7 +10,7 @@
 import type { DescService, JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextValues } from "@connectrpc/connect";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
-import { readAllBytes, type UniversalHandler, type UniversalServerResponse } from "@connectrpc/connect/protocol";
+import { readAllBytes, type UniversalHandler, type UniversalServerRequest, type UniversalServerResponse } from "@connectrpc/connect/protocol";
 import { codeFromHttpStatus, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
 import type { Logger } from "../../logger.js";
 import { callProtocolKey, type HttpDoor, type NodeRequest, type NodeResponse, type RpcHandler } from "../rpc-handler.js";
@@ -18,7 +18,7 @@ import type { StatusMapper } from "../status-error.js";
 import { forwardedHeaders } from "./forwarded-headers.js";
 import { requestJson } from "./request-message.js";
 import { restError, type RestErrorOptions } from "./rest-error.js";
-import { sendRestResponse } from "./rest-response.js";
+import { sendRestResponse, type RestResponse } from "./rest-response.js";
 import { restRoutes, type RestRoute } from "./rest-routes.js";
 import { methodNotAllowed, routeNotFound } from "./route-errors.js";
 import { routeTable } from "./route-table.js";
@@ -50,19 +50,15 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
 
   function refuse(req: NodeRequest, res: NodeResponse, error: unknown, extra: RestErrorOptions = {}): void {
     const status = toStatus(error);
-    const path = pathOf(req);
-    logger.info({ rest: `${req.method} ${path}`, code: Code[status.code] }, "rest refused");
+    logger.info({ rest: `${req.method} ${targetOf(req).path}`, code: Code[status.code] }, "rest refused");
     sendRestResponse(req, res, restError(status, { authorization: req.headers.authorization, ...extra }));
   }
 
   async function call(route: RestRoute, variables: ReadonlyMap<string, string>, req: NodeRequest, res: NodeResponse) {
     try {
       const received = universalRequestFromNodeRequest(req, res, undefined, createContextValues().set(callProtocolKey, "rest"));
-      let body: JsonValue | undefined;
-      if (route.body.kind === "none") req.resume();
-      else body = parseJson(await readAllBytes(received.body as AsyncIterable<Uint8Array>, options.maxRequestBytes, req.headers["content-length"]));
-      const query = new URL(received.url).searchParams;
-      const message = requestJson(route, { variables, query, body });
+      const body = route.body.kind === "none" ? skipBody(req) : await readJsonBody(received, options.maxRequestBytes);
+      const message = requestJson(route, { variables, query: targetOf(req).query, body });
       const handler = handlers.get(route)!;
       const header = forwardedHeaders(req.headers);
       header.set("content-type", "application/json");
@@ -72,13 +68,13 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
     } catch (error) {
       if (!res.headersSent) return refuse(req, res, error);
       // The answer was on its way when the client went away.
-      logger.debug({ rest: `${req.method} ${pathOf(req)}`, err: error }, "response not delivered");
+      logger.debug({ rest: `${req.method} ${targetOf(req).path}`, err: error }, "response not delivered");
     }
   }
 
   return {
     handle(req, res) {
-      const found = table.match(req.method ?? "", pathOf(req));
+      const found = table.match(req.method ?? "", targetOf(req).path);
       if (!found) return false;
       if (found.route) {
         void call(found.route, found.variables, req, res);
@@ -88,7 +84,7 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
       return true;
     },
     notFound(req, res) {
-      refuse(req, res, routeNotFound(req.method ?? "", pathOf(req)));
+      refuse(req, res, routeNotFound(req.method ?? "", targetOf(req).path));
     },
   };
 }
@@ -100,9 +96,22 @@ function handlerOf(rpc: RpcHandler, route: RestRoute): UniversalHandler {
   return handler;
 }
 
-/** The request path, still percent-encoded, without the query. */
-function pathOf(req: NodeRequest): string {
-  return new URL(req.url ?? "/", "http://localhost").pathname;
+/** The request's path, still percent-encoded, and its query. */
+function targetOf(req: NodeRequest): { path: string; query: URLSearchParams } {
+  const target = req.url ?? "/";
+  const mark = target.indexOf("?");
+  return mark === -1 ? { path: target, query: new URLSearchParams() } : { path: target.slice(0, mark), query: new URLSearchParams(target.slice(mark + 1)) };
+}
+
+/** A rule without a body reads none: whatever was sent is drained and dropped. */
+function skipBody(req: NodeRequest): undefined {
+  req.resume();
+  return undefined;
+}
+
+async function readJsonBody(received: UniversalServerRequest, maxBytes: number): Promise<JsonValue | undefined> {
+  const bytes = await readAllBytes(received.body as AsyncIterable<Uint8Array>, maxBytes, received.header.get("content-length"));
+  return parseJson(bytes);
 }
 
 function parseJson(bytes: Uint8Array): JsonValue | undefined {
@@ -122,7 +131,7 @@ function parseJson(bytes: Uint8Array): JsonValue | undefined {
 }
 
 /** The Connect answer as a REST answer: the message's JSON as it is, or the error's Status. */
-async function fromConnect(answer: UniversalServerResponse, authorization: string | undefined) {
+async function fromConnect(answer: UniversalServerResponse, authorization: string | undefined): Promise<RestResponse> {
   const bytes = answer.body ? await readAllBytes(answer.body as AsyncIterable<Uint8Array>, MAX_RESPONSE_BYTES) : new Uint8Array();
   if (answer.status === 200) return { status: 200, headers: { "content-type": "application/json" }, body: bytes };
   const fallback = new ConnectError(`HTTP ${answer.status}`, codeFromHttpStatus(answer.status));

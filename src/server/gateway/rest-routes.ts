@@ -6,7 +6,8 @@
 import { getOption, hasOption, type DescField, type DescMethod, type DescService } from "@bufbuild/protobuf";
 import { http } from "../../../gen/google/api/annotations_pb.js";
 import type { HttpRule } from "../../../gen/google/api/http_pb.js";
-import { resolveFieldPath, valueKind } from "./field-path.js";
+import { resolveFieldPath } from "./field-path.js";
+import { valueKind } from "./field-value.js";
 import { parsePathTemplate, type PathTemplate } from "./path-template.js";
 
 export interface RestRoute {
@@ -78,7 +79,7 @@ function variableField(rpc: DescMethod, fieldPath: string, where: string): DescF
   const last = fields?.at(-1);
   const kind = last && valueKind(last);
   const bindable = kind?.kind === "scalar" || kind?.kind === "enum" || (kind?.kind === "message" && kind.stringValued);
-  if (!fields || !bindable || last!.fieldKind === "list") {
+  if (!fields || !bindable || last!.fieldKind === "list" || last!.fieldKind === "map") {
     throw new Error(`${where}: path variable "${fieldPath}" names no singular scalar field of ${rpc.input.typeName}`);
   }
   return fields;
