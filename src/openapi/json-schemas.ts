@@ -42,7 +42,11 @@ const STRING_MESSAGES: Record<string, OpenAPIV3.SchemaObject> = {
 };
 
 /** Well-known messages whose JSON is not their fields', and that no message here uses. */
-const UNSUPPORTED = new Set(["Struct", "Value", "ListValue", "NullValue", "DoubleValue", "FloatValue", "Int64Value", "UInt64Value", "Int32Value", "UInt32Value", "BoolValue", "StringValue", "BytesValue"].map((name) => `google.protobuf.${name}`));
+const UNSUPPORTED = new Set(
+  ["Struct", "Value", "ListValue", "DoubleValue", "FloatValue", "Int64Value", "UInt64Value"]
+    .concat(["Int32Value", "UInt32Value", "BoolValue", "StringValue", "BytesValue"])
+    .map((name) => `google.protobuf.${name}`),
+);
 
 const ANY: OpenAPIV3.SchemaObject = {
   type: "object",

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import Database from "better-sqlite3";
 import http2 from "node:http2";
+import { orgCreation } from "../../src/command/org-creation.js";
 import { bearer } from "../support/connect-clients.js";
 import { errorProblems, openApi, responseProblems } from "../support/openapi-validator.js";
 import { rest as restCall, type RestAnswer, type RestRequest } from "../support/rest-client.js";
@@ -172,7 +173,8 @@ describe("every route", () => {
   });
 
   it("DELETE /management/v1/policies/login/multi_factors/{type} removes a multi-factor, by name", async () => {
-    await call("DELETE", "/management/v1/policies/login/multi_factors/{type}", "/management/v1/policies/login/multi_factors/MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION", org());
+    const route = "/management/v1/policies/login/multi_factors/{type}";
+    await call("DELETE", route, route.replace("{type}", "MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"), org());
   });
 
   it("POST /management/v1/policies/login/multi_factors adds it back", async () => {
@@ -213,7 +215,7 @@ describe("errors answer google.rpc.Status with the HTTP status of its code", () 
     failure(again, 400, 9, "INSTANCE-5M9vd", "Errors.IAM.LoginPolicy.NotChanged");
   });
 
-  it("PermissionDenied is 403: the x-zitadel-orgid header reaches authorization", async () => {
+  it("PermissionDenied is 403: the x-zitadel-orgid header reaches authorization, which refuses an unknown organization", async () => {
     const answer = await rest("GET", "/management/v1/policies/login", { headers: { "x-zitadel-orgid": "123456789" } });
     failure(answer, 403, 7, "AUTH-5mWD2", "Errors.Permission.Denied");
   });
@@ -298,6 +300,19 @@ describe("malformed requests are 400 with the ErrorDetail every protocol gives t
     invalid(await rest("GET", "/admin/v1/policies/login?pretty=true"), /query parameter "pretty": zitadel.admin.v1.GetLoginPolicyRequest has no such field/);
     invalid(await rest("DELETE", `${factors}/1?type=2`), /query parameter "type": the field is already bound by the path/);
     invalid(await rest("POST", `${factors}?type=1`, { body: {} }), /query parameter "type": this route takes the whole request in the body/);
+  });
+});
+
+describe("headers", () => {
+  it("x-zitadel-orgid selects the organization a Management call acts on", async () => {
+    const second = orgCreation("rest-second-org", "Second");
+    await server.store.push({ creator: "rest-gateway-test", appends: [second.append], claim: [second.claim] });
+    const path = "/management/v1/policies/login";
+    const inSecond = { headers: { "x-zitadel-orgid": "rest-second-org" } };
+    ok(await rest("POST", path, { ...inSecond, body: settings }), "POST", path);
+    expect(ok(await rest("GET", path, inSecond), "GET", path).policy.details.resourceOwner).toBe("rest-second-org");
+    expect(ok(await rest("GET", path, org()), "GET", path).isDefault).toBe(true);
+    expect(ok(await rest("GET", path), "GET", path).isDefault).toBe(true);
   });
 });
 

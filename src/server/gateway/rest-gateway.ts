@@ -10,7 +10,12 @@
 import type { DescService, JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextValues } from "@connectrpc/connect";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
-import { readAllBytes, type UniversalHandler, type UniversalServerRequest, type UniversalServerResponse } from "@connectrpc/connect/protocol";
+import {
+  readAllBytes,
+  type UniversalHandler,
+  type UniversalServerRequest,
+  type UniversalServerResponse,
+} from "@connectrpc/connect/protocol";
 import { codeFromHttpStatus, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
 import type { Logger } from "../../logger.js";
 import { callProtocolKey, type HttpDoor, type NodeRequest, type NodeResponse, type RpcHandler } from "../rpc-handler.js";
@@ -79,7 +84,8 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
       if (found.route) {
         void call(found.route, found.variables, req, res);
       } else {
-        refuse(req, res, methodNotAllowed(req.method ?? "", found.allowed), { httpStatus: 405, headers: { allow: found.allowed.join(", ") } });
+        const allow = found.allowed.join(", ");
+        refuse(req, res, methodNotAllowed(req.method ?? "", found.allowed), { httpStatus: 405, headers: { allow } });
       }
       return true;
     },
@@ -100,7 +106,8 @@ function handlerOf(rpc: RpcHandler, route: RestRoute): UniversalHandler {
 function targetOf(req: NodeRequest): { path: string; query: URLSearchParams } {
   const target = req.url ?? "/";
   const mark = target.indexOf("?");
-  return mark === -1 ? { path: target, query: new URLSearchParams() } : { path: target.slice(0, mark), query: new URLSearchParams(target.slice(mark + 1)) };
+  if (mark === -1) return { path: target, query: new URLSearchParams() };
+  return { path: target.slice(0, mark), query: new URLSearchParams(target.slice(mark + 1)) };
 }
 
 /** A rule without a body reads none: whatever was sent is drained and dropped. */

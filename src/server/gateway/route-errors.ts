@@ -7,5 +7,6 @@ export function routeNotFound(method: string, path: string): DomainError {
 
 /** Unimplemented, as ZITADEL's gateway answers it (with HTTP 405 and the methods allowed). */
 export function methodNotAllowed(method: string, allowed: readonly string[]): DomainError {
-  return new DomainError("Unimplemented", "REST-M3th0", "Errors.Route.MethodNotAllowed", `${method} is not allowed here; use ${allowed.join(" or ")}`);
+  const explanation = `${method} is not allowed here; use ${allowed.join(" or ")}`;
+  return new DomainError("Unimplemented", "REST-M3th0", "Errors.Route.MethodNotAllowed", explanation);
 }

@@ -41,7 +41,9 @@ describe("without a body", () => {
 
   it("takes enums by name or by defined number, and booleans in Go's spellings", () => {
     expect(build(get, "/things/x", "colour=1&inner.flag=F")).toEqual({ id: "x", colour: 1, inner: { flag: false } });
-    expect(refusal(() => build(get, "/things/x", "colour=2"))).toMatch(/query parameter "colour": "2" is not a acme.things.v1.Colour; use one of COLOUR_UNSPECIFIED, COLOUR_RED/);
+    expect(refusal(() => build(get, "/things/x", "colour=2"))).toMatch(
+      /query parameter "colour": "2" is not a acme.things.v1.Colour; use one of COLOUR_UNSPECIFIED, COLOUR_RED/,
+    );
     expect(refusal(() => build(get, "/things/x", "colour=red"))).toMatch(/"red" is not a acme.things.v1.Colour/);
     expect(refusal(() => build(get, "/things/x", "inner.flag=yes"))).toMatch(/query parameter "inner.flag": "yes" is not a boolean/);
   });
