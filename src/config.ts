@@ -6,7 +6,12 @@
 import { parseArgs } from "node:util";
 import { isMultiFactor, isSecondFactor, type MultiFactor, type SecondFactor } from "./domain/factors.js";
 import { DEFAULT_FACTORS, type LoginPolicyFactors } from "./domain/login-policy.js";
+import type { JwtSettings } from "./identity/jwt-verifier.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
+import { isLoopback } from "./server/loopback.js";
+
+/** Asymmetric algorithms only: an issuer publishes public keys, never shared secrets. */
+export const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
 export type DatabaseConfig = { readonly engine: "sqlite"; readonly path: string };
 
@@ -21,6 +26,16 @@ export interface Config {
   readonly maxRequestBytes: number;
   /** How long shutdown waits for calls in flight. */
   readonly shutdownGraceMs: number;
+  /** Where a first start writes the admin user's personal access token (mode 0600). */
+  readonly adminPatPath: string;
+  /** A JSON file that replaces the default role → permission table. */
+  readonly rolesFile?: string;
+  /** Accepting JWT access tokens of an external OpenID Connect issuer, when configured. */
+  readonly jwt?: JwtSettings;
+  /** How often readiness asks the database to answer; a slower answer counts as none. */
+  readonly databaseCheckIntervalMs: number;
+  /** Origins whose browser apps may call the service (CORS): exact origins, or ["*"] for any. */
+  readonly corsOrigins: readonly string[];
   /** What a first start on an empty database creates. */
   readonly setup: {
     readonly instanceName: string;
@@ -59,6 +74,16 @@ export const SETTINGS = {
   logLevel: { env: "LPS_LOG_LEVEL", flag: "log-level", fallback: "info", help: LOG_LEVELS.join(", ") },
   maxRequestBytes: { env: "LPS_MAX_REQUEST_BYTES", fallback: String(1024 * 1024), help: "largest request message accepted" },
   shutdownGraceMs: { env: "LPS_SHUTDOWN_GRACE_MS", fallback: "10000", help: "how long shutdown waits for calls in flight" },
+  databaseCheckIntervalMs: {
+    env: "LPS_DATABASE_CHECK_INTERVAL_MS",
+    fallback: "5000",
+    help: "how often readiness checks that the database answers; a slower answer counts as none",
+  },
+  corsOrigins: {
+    env: "LPS_CORS_ORIGINS",
+    fallback: "",
+    help: "origins whose browser apps may call the service, comma-separated; * for any",
+  },
   instanceName: { env: "LPS_INSTANCE_NAME", fallback: "Login Policy Service", help: "name of the instance created on first start" },
   firstOrgName: { env: "LPS_FIRST_ORG_NAME", fallback: "Default", help: "name of the organization created on first start" },
   defaultSecondFactors: {
@@ -66,6 +91,17 @@ export const SETTINGS = {
     fallback: DEFAULT_FACTORS.second.join(","),
     help: "second factors of a new instance's default policy: otp, u2f, otp_email, otp_sms",
   },
+  adminPatPath: {
+    env: "LPS_ADMIN_PAT_PATH",
+    fallback: "./data/admin.pat",
+    help: "where a first start writes the admin user's personal access token",
+  },
+  rolesFile: { env: "LPS_ROLES_FILE", fallback: "", help: "JSON file replacing the role → permission table" },
+  jwtIssuer: { env: "LPS_JWT_ISSUER", fallback: "", help: "issuer (iss) of accepted JWT access tokens; enables JWTs" },
+  jwtAudience: { env: "LPS_JWT_AUDIENCE", fallback: "", help: "audience (aud) accepted JWTs must name" },
+  jwksUrl: { env: "LPS_JWKS_URL", fallback: "", help: "the issuer's JWKS URL (https; http only on loopback)" },
+  jwksFile: { env: "LPS_JWKS_FILE", fallback: "", help: "a JWKS file, instead of LPS_JWKS_URL" },
+  jwtAlgorithms: { env: "LPS_JWT_ALGORITHMS", fallback: "RS256,PS256,ES256,EdDSA", help: "accepted JWT signing algorithms" },
   defaultMultiFactors: {
     env: "LPS_DEFAULT_MULTI_FACTORS",
     fallback: DEFAULT_FACTORS.multi.join(","),
@@ -106,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
   const multiFactors = parseList(raw("defaultMultiFactors"), isMultiFactor, "MULTI_FACTOR_TYPE_", (text) =>
     problem("defaultMultiFactors", text),
   );
+  const jwt = parseJwt(raw, problem);
   const config: Config = {
     host: raw("host"),
     port,
@@ -114,6 +151,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
     logLevel,
     maxRequestBytes: integer("maxRequestBytes", 1024, 64 * 1024 * 1024),
     shutdownGraceMs: integer("shutdownGraceMs", 0, 10 * 60 * 1000),
+    adminPatPath: raw("adminPatPath"),
+    rolesFile: raw("rolesFile") || undefined,
+    jwt,
+    databaseCheckIntervalMs: integer("databaseCheckIntervalMs", 10, 10 * 60 * 1000),
+    corsOrigins: parseOrigins(raw("corsOrigins"), (text) => problem("corsOrigins", text)),
     setup: {
       instanceName: raw("instanceName"),
       firstOrgName: raw("firstOrgName"),
@@ -140,6 +182,28 @@ function parseFlags(args: readonly string[]): Record<string, string | undefined>
   }
 }
 
+function parseJwt(
+  raw: (name: SettingName) => string,
+  problem: (name: SettingName, text: string) => void,
+): JwtSettings | undefined {
+  const [issuer, audience, url, file] = [raw("jwtIssuer"), raw("jwtAudience"), raw("jwksUrl"), raw("jwksFile")];
+  if (!issuer && !audience && !url && !file) return undefined;
+  if (!issuer) problem("jwtIssuer", "accepting JWTs needs the issuer they come from");
+  if (!audience) problem("jwtAudience", "accepting JWTs needs the audience they must name");
+  if (Boolean(url) === Boolean(file)) problem("jwksUrl", "give either LPS_JWKS_URL or LPS_JWKS_FILE");
+  if (url) {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    const loopback = parsed?.protocol === "http:" && (parsed.hostname === "localhost" || isLoopback(parsed.hostname.replace(/^\[|\]$/g, "")));
+    if (parsed?.protocol !== "https:" && !loopback) problem("jwksUrl", `must be an https URL, got "${url}"`);
+  }
+  const algorithms = raw("jwtAlgorithms").split(",").map((a) => a.trim()).filter(Boolean);
+  const unknown = algorithms.filter((a) => !JWT_ALGORITHMS.includes(a));
+  if (algorithms.length === 0 || unknown.length > 0) {
+    problem("jwtAlgorithms", `must list some of ${JWT_ALGORITHMS.join(", ")}${unknown.length ? `; unknown: ${unknown.join(", ")}` : ""}`);
+  }
+  return { issuer, audience, algorithms, jwks: url ? { url } : { file } };
+}
+
 function parseDatabaseUrl(url: string, problem: (text: string) => void): DatabaseConfig {
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length);
@@ -147,6 +211,38 @@ function parseDatabaseUrl(url: string, problem: (text: string) => void): Databas
   }
   problem(`must be sqlite:<file path>, got "${url}"`);
   return { engine: "sqlite", path: "" };
+}
+
+/** Browser origins as a browser sends them (scheme://host[:port]), or "*" alone for any. */
+function parseOrigins(text: string, problem: (text: string) => void): string[] {
+  const entries = text
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  if (entries.includes("*")) {
+    if (entries.length > 1) problem(`"*" admits every origin and stands alone, got "${text}"`);
+    return ["*"];
+  }
+  const origins: string[] = [];
+  for (const entry of entries) {
+    const origin = originOf(entry);
+    if (origin) origins.push(origin);
+    else problem(`"${entry}" is not an origin: write scheme://host[:port], e.g. https://console.example.com`);
+  }
+  return origins;
+}
+
+/** The origin a browser would send for a page there (lower case, no default port), if it is one. */
+function originOf(entry: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return undefined;
+  }
+  const isWebScheme = url.protocol === "http:" || url.protocol === "https:";
+  // Nothing may follow the host and port: no path, query, fragment or user.
+  return isWebScheme && url.href === `${url.origin}/` ? url.origin : undefined;
 }
 
 /** A comma-separated list of names, lower or upper case, with or without the enum prefix. */

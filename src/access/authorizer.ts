@@ -1,12 +1,16 @@
 /**
- * Decides whether a caller may do what a method requires, and on which organization.
- * Plain function over a small request, so every transport path can use it unchanged.
+ * Decides whether a caller may do what a method requires, and on which organization:
+ * plain functions over a small request, so every transport path can use them unchanged.
+ * Instance permissions ("iam.*") need an instance role; organization permissions need an
+ * instance role or a role on that organization.
  */
-import { permissionDenied } from "../errors.js";
 import type { EventStore } from "../eventstore/store.js";
+import { MEMBERSHIPS, type MembershipDocument } from "../query/membership-projection.js";
 import { ORGS, type OrgDocument } from "../query/org-projection.js";
+import { organizationMissing, permissionDeniedError } from "./access-errors.js";
 import type { Caller } from "./caller.js";
 import { isInstancePermission } from "./declared-permissions.js";
+import type { RolePermissions } from "./role-permissions.js";
 
 export interface AccessRequest {
   readonly caller: Caller;
@@ -20,19 +24,29 @@ export interface AccessGrant {
   readonly orgId?: string;
 }
 
-export class Authorizer {
-  constructor(private readonly store: EventStore) {}
+const NO_MEMBERSHIPS: MembershipDocument = { instance: [], orgs: {} };
 
-  async authorize(request: AccessRequest): Promise<AccessGrant> {
-    if (isInstancePermission(request.permission)) return {};
-    const orgId = request.requestedOrgId ?? request.caller.orgId;
-    const org = await this.store.document<OrgDocument>(ORGS, orgId);
-    if (!org) throw denied();
+export class Authorizer {
+  constructor(
+    private readonly store: EventStore,
+    private readonly roles: RolePermissions,
+  ) {}
+
+  async authorize({ caller, permission, requestedOrgId }: AccessRequest): Promise<AccessGrant> {
+    const memberships = (await this.store.document<MembershipDocument>(MEMBERSHIPS, caller.userId)) ?? NO_MEMBERSHIPS;
+    const byInstanceRole = this.roles.grants("instance", memberships.instance, permission);
+    if (isInstancePermission(permission)) {
+      if (!byInstanceRole) throw permissionDeniedError();
+      return {};
+    }
+    const orgId = requestedOrgId ?? caller.orgId;
+    if (!orgId) throw organizationMissing();
+    if (!byInstanceRole && !this.roles.grants("org", memberships.orgs[orgId] ?? [], permission)) {
+      throw permissionDeniedError();
+    }
+    // Checked after the roles, and refused the same way, so that an outsider cannot tell
+    // an organization that does not exist from one that is not theirs.
+    if (!(await this.store.document<OrgDocument>(ORGS, orgId))) throw permissionDeniedError();
     return { orgId };
   }
-}
-
-/** One answer for every refusal, so that it tells nothing about which organizations exist. */
-export function denied() {
-  return permissionDenied("AUTH-5mWD2", "Errors.Permission.Denied", "no matching permissions found");
 }

@@ -19,6 +19,11 @@ export class DeclaredPermissions {
     }
   }
 
+  /** Every permission some method declares. */
+  all(): ReadonlySet<string> {
+    return new Set(this.byMethod.values());
+  }
+
   of(method: DescMethod): string {
     const permission = this.byMethod.get(method);
     if (!permission) throw new Error(`${method.parent.typeName}.${method.name} is not a protected method`);

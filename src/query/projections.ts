@@ -2,10 +2,16 @@
 import type { Projection } from "../eventstore/projection.js";
 import { instanceProjection } from "./instance-projection.js";
 import { loginPolicyProjection } from "./login-policy-projection.js";
+import { membershipProjection } from "./membership-projection.js";
 import { orgProjection } from "./org-projection.js";
+import { tokenProjection } from "./token-projection.js";
+import { userProjection } from "./user-projection.js";
 
 export const projections: readonly Projection[] = [
-  instanceProjection as Projection,
-  orgProjection as Projection,
-  loginPolicyProjection as Projection,
+  instanceProjection,
+  orgProjection,
+  loginPolicyProjection,
+  userProjection,
+  tokenProjection,
+  membershipProjection,
 ];

@@ -6,31 +6,33 @@
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { Health } from "../../gen/grpc/health/v1/health_pb.js";
+import { ServerReflection as ServerReflectionV1 } from "../../gen/grpc/reflection/v1/reflection_pb.js";
+import { ServerReflection as ServerReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
-import { Authorizer } from "../access/authorizer.js";
-import { DeclaredPermissions } from "../access/declared-permissions.js";
+import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { adminService } from "../api/admin.js";
 import { managementService } from "../api/management.js";
-import { policyServices } from "../api/policy-services.js";
-import { setUpInstance, SYSTEM_CREATOR } from "../command/instance-setup.js";
-import { LoginPolicyCommands } from "../command/login-policy-commands.js";
 import type { Config } from "../config.js";
-import { DEFAULT_SETTINGS } from "../domain/login-policy.js";
-import { openEventStore } from "../eventstore/open.js";
 import type { EventStore } from "../eventstore/store.js";
-import { IdGenerator } from "../id-generator.js";
 import { authenticateInterceptor } from "../interceptors/authenticate.js";
 import { authorizeInterceptor } from "../interceptors/authorize.js";
 import { errorStatusInterceptor } from "../interceptors/error-status.js";
 import { orgContextInterceptor } from "../interceptors/org-context.js";
 import type { Logger } from "../logger.js";
 import type { InstanceDocument } from "../query/instance-projection.js";
-import { LoginPolicyQueries } from "../query/login-policy-queries.js";
-import { projections } from "../query/projections.js";
+import { POLICY_SERVICES, openService } from "../service.js";
+import { withCors } from "./cors.js";
 import { createRestGateway } from "./gateway/rest-gateway.js";
+import { DatabaseMonitor } from "./health/database-monitor.js";
+import { healthService } from "./health/health-service.js";
+import { healthProbes } from "./health/probes.js";
+import { Readiness } from "./health/readiness.js";
 import { listen, type Listener } from "./listener.js";
 import { openApiDoor } from "./openapi-door.js";
+import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
+import { ServedDescriptors } from "./reflection/served-descriptors.js";
 import { createRpcHandler, type HttpDoor } from "./rpc-handler.js";
 import { createStatusMapper } from "./status-error.js";
 
@@ -46,46 +48,52 @@ export interface App {
 
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const tls = config.tls && { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) };
-  const store = await openEventStore(config.database, projections);
+  const service = await openService(config, logger);
+  const { instance, store } = service;
+  const readiness = new Readiness();
+  const monitor = new DatabaseMonitor(store, readiness, config.databaseCheckIntervalMs, logger);
   let listener: Listener | undefined;
   try {
-    const { instance, created } = await setUpInstance(store, new IdGenerator(), {
-      instanceName: config.setup.instanceName,
-      firstOrgName: config.setup.firstOrgName,
-      policySettings: DEFAULT_SETTINGS,
-      policyFactors: config.setup.factors,
-    });
-    logger.info({ instanceId: instance.id, created, engine: store.engine }, created ? "instance created" : "instance found");
-
-    const commands = new LoginPolicyCommands(store);
-    const queries = new LoginPolicyQueries(store, instance.id);
     const toStatus = createStatusMapper(logger);
+    const errorStatus = errorStatusInterceptor(toStatus);
     const interceptors: Interceptor[] = [
-      errorStatusInterceptor(toStatus),
+      errorStatus,
       orgContextInterceptor(),
-      // Until identities exist, every caller acts as the instance's operator.
-      authenticateInterceptor(async () => ({ userId: SYSTEM_CREATOR, orgId: instance.defaultOrgId })),
-      authorizeInterceptor(new Authorizer(store), new DeclaredPermissions(policyServices)),
+      authenticateInterceptor((header) => service.authenticator.authenticate(header.get("authorization"))),
+      authorizeInterceptor(service.authorizer, service.permissions),
     ];
+    // Health and reflection are for anyone who can reach the port: no token.
+    const open = { interceptors: [errorStatus] };
+    const served = [...POLICY_SERVICES, Health, ServerReflectionV1, ServerReflectionV1alpha];
+    const descriptors = new ServedDescriptors(served, [ErrorDetailSchema]);
     const shutdown = new AbortController();
     const rpc = createRpcHandler({
       routes: (router: ConnectRouter) => {
+        const { loginPolicyCommands: commands, loginPolicyQueries: queries } = service;
         router.service(AdminService, adminService(instance.id, commands, queries), { interceptors });
         router.service(ManagementService, managementService(commands, queries), { interceptors });
+        router.service(Health, healthService(readiness, descriptors.serviceNames), open);
+        router.service(ServerReflectionV1, serverReflectionV1(descriptors), open);
+        router.service(ServerReflectionV1alpha, serverReflectionV1alpha(descriptors), open);
       },
       toStatus,
       logger,
       readMaxBytes: config.maxRequestBytes,
       shutdownSignal: shutdown.signal,
     });
-    const rest = createRestGateway({ services: policyServices, rpc, toStatus, logger, maxRequestBytes: config.maxRequestBytes });
+    const rest = createRestGateway({ services: POLICY_SERVICES, rpc, toStatus, logger, maxRequestBytes: config.maxRequestBytes });
     // Each door serves the requests that are its own and passes on the rest; the first
-    // that takes a request answers it, and the gateway answers what none took.
-    const doors: HttpDoor[] = [rpc, rest, openApiDoor(toStatus)];
-    listener = await listen({ host: config.host, port: config.port, tls }, (req, res) => {
-      if (doors.some((door) => door.handle(req, res))) return;
-      rest.notFound(req, res);
-    });
+    // that takes a request answers it, and the REST gateway answers what none took.
+    const doors: HttpDoor[] = [rpc, rest, healthProbes(readiness), openApiDoor(toStatus)];
+    // Migrations ran and the instance exists: ready from the first request if the database answers.
+    await monitor.start();
+    listener = await listen(
+      { host: config.host, port: config.port, tls },
+      withCors(config.corsOrigins, (req, res) => {
+        if (doors.some((door) => door.handle(req, res))) return;
+        rest.notFound(req, res);
+      }),
+    );
 
     const { address } = listener;
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -96,15 +104,19 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       instance,
       store,
       async close() {
+        // Probes and health watchers learn first, then the calls in flight are drained.
+        readiness.shutDown();
+        monitor.stop();
         const deadline = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);
         await running.close(config.shutdownGraceMs);
         clearTimeout(deadline);
-        await store.close();
+        await service.close();
       },
     };
   } catch (error) {
+    monitor.stop();
     await listener?.close(0);
-    await store.close();
+    await service.close();
     throw error;
   }
 }

@@ -13,13 +13,13 @@ describe("lps serve", () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(first.output()).toContain(`curl -s -X POST ${first.url}/zitadel.admin.v1.AdminService/GetLoginPolicy`);
     expect(first.output()).toContain("grpcurl -plaintext -import-path proto -proto zitadel/admin/v1/admin.proto");
-    const created = /"instanceId":"(\d+)","created":true/.exec(first.output());
+    const created = /"instanceId":"(\d+)","adminUserId":"\d+","engine":"sqlite","msg":"instance created"/.exec(first.output());
     expect(created).not.toBeNull();
     expect(await first.stop("SIGTERM")).toBe(0);
 
     const second = await startServerProcess({ LPS_DATABASE_URL: databaseUrl, LPS_LOG_LEVEL: "info" });
     await new Promise((r) => setTimeout(r, 100));
-    expect(second.output()).toContain(`"instanceId":"${created![1]}","created":false`);
+    expect(second.output()).toContain(`"instanceId":"${created![1]}","engine":"sqlite","msg":"instance found"`);
     expect(await second.stop("SIGINT")).toBe(0);
   });
 

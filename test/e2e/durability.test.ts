@@ -6,7 +6,8 @@
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
 import { SqliteEventStore } from "../../src/eventstore/sqlite.js";
-import { GrpcJsClient } from "../support/grpc-js-client.js";
+import { bearer } from "../support/connect-clients.js";
+import { GrpcJsClient, type GrpcResult } from "../support/grpc-js-client.js";
 import { startServerProcess } from "../support/server-process.js";
 import { removeTempDirs, tempDir } from "../support/temp-dir.js";
 
@@ -14,22 +15,31 @@ afterAll(removeTempDirs);
 
 describe("a killed server", () => {
   it("loses no acknowledged write", async () => {
-    const databaseUrl = `sqlite:${join(tempDir(), "lps.db")}`;
-    const server = await startServerProcess({ LPS_DATABASE_URL: databaseUrl });
-    const client = new GrpcJsClient(new URL(server.url).host);
+    const dir = tempDir();
+    const env = { LPS_DATABASE_URL: `sqlite:${join(dir, "lps.db")}`, LPS_ADMIN_PAT_PATH: join(dir, "admin.pat") };
+    const databaseUrl = env.LPS_DATABASE_URL;
+    const server = await startServerProcess(env);
+    const client = new GrpcJsClient(new URL(server.url).host, undefined, {}, bearer(server.adminToken));
     const acknowledged: { sequence: number; type: string }[] = [];
 
     // Toggle a factor as fast as the server answers, and kill it mid-stream.
+    let failure: GrpcResult | undefined;
     const writer = (async () => {
       for (let i = 0; ; i++) {
         const method = i % 2 === 0 ? "AddSecondFactorToLoginPolicy" : "RemoveSecondFactorFromLoginPolicy";
         const result = await client.call("admin", method, { type: "SECOND_FACTOR_TYPE_OTP_SMS" });
-        if (!result.ok) return;
+        if (!result.ok) {
+          failure = result;
+          return;
+        }
         const details = result.response.details as { sequence: string };
         acknowledged.push({ sequence: Number(details.sequence), type: method });
       }
     })();
-    while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 5));
+    while (acknowledged.length < 40) {
+      if (failure) throw new Error(`a write failed before the kill: ${failure.ok ? "" : failure.message}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
     expect(await server.stop("SIGKILL")).toBe("SIGKILL");
     await writer;
     client.close();
@@ -46,8 +56,8 @@ describe("a killed server", () => {
       expect(bySequence.get(write.sequence)).toBe(expected);
     }
 
-    const again = await startServerProcess({ LPS_DATABASE_URL: databaseUrl });
-    const reader = new GrpcJsClient(new URL(again.url).host);
+    const again = await startServerProcess(env);
+    const reader = new GrpcJsClient(new URL(again.url).host, undefined, {}, bearer(again.adminToken));
     const read = await reader.call("admin", "GetLoginPolicy");
     reader.close();
     await again.stop();

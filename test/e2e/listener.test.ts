@@ -29,7 +29,11 @@ async function serve(env: Record<string, string> = {}): Promise<TestServer> {
 }
 
 const GET_POLICY = "/zitadel.admin.v1.AdminService/GetLoginPolicy";
-const JSON_HEADERS = { "content-type": "application/json" };
+
+/** Connect JSON, as the admin. */
+function jsonAs(server: TestServer): Record<string, string> {
+  return { "content-type": "application/json", ...bearer(server.adminToken) };
+}
 
 interface Answer {
   status: number;
@@ -37,7 +41,7 @@ interface Answer {
   body: Buffer;
 }
 
-function http1(url: string, headers: Record<string, string> = JSON_HEADERS, body: Buffer | string = "{}", options: https.RequestOptions = {}): Promise<Answer> {
+function http1(url: string, headers: Record<string, string>, body: Buffer | string = "{}", options: https.RequestOptions = {}): Promise<Answer> {
   const request = url.startsWith("https") ? https.request : http.request;
   return new Promise((resolve, reject) => {
     const req = request(url, { method: "POST", headers, agent: false, ...options }, (res) => {
@@ -50,7 +54,7 @@ function http1(url: string, headers: Record<string, string> = JSON_HEADERS, body
   });
 }
 
-function h2(origin: string, path: string, headers: Record<string, string> = JSON_HEADERS, options: http2.SecureClientSessionOptions = {}): Promise<Answer & { alpn?: string }> {
+function h2(origin: string, path: string, headers: Record<string, string>, options: http2.SecureClientSessionOptions = {}): Promise<Answer & { alpn?: string }> {
   return new Promise((resolve, reject) => {
     const session = http2.connect(origin, options);
     session.on("error", reject);
@@ -72,8 +76,8 @@ function h2(origin: string, path: string, headers: Record<string, string> = JSON
 describe("a cleartext port", () => {
   it("speaks HTTP/1.1 and HTTP/2 (h2c) at once", async () => {
     const server = await serve();
-    const one = await http1(server.url + GET_POLICY);
-    const two = await h2(server.url, GET_POLICY);
+    const one = await http1(server.url + GET_POLICY, jsonAs(server));
+    const two = await h2(server.url, GET_POLICY, jsonAs(server));
     expect(one.status).toBe(200);
     expect(two.status).toBe(200);
     expect(JSON.parse(one.body.toString())).toEqual(JSON.parse(two.body.toString()));
@@ -91,7 +95,8 @@ describe("a cleartext port", () => {
     // "P" could start "POST" or the HTTP/2 preface "PRI".
     socket.write("P");
     await new Promise((r) => setTimeout(r, 50));
-    socket.write(`OST ${GET_POLICY} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+    const authorization = `Authorization: Bearer ${server.adminToken}\r\n`;
+    socket.write(`OST ${GET_POLICY} HTTP/1.1\r\nHost: x\r\n${authorization}Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
     expect(await response).toMatch(/^HTTP\/1\.1 200 OK/);
   });
 });
@@ -103,9 +108,9 @@ describe("a TLS port", () => {
     const url = `https://localhost:${server.address.port}`;
     expect(server.url.startsWith("https://")).toBe(true);
 
-    const two = await h2(url, GET_POLICY, JSON_HEADERS, { ca: certificate.cert });
+    const two = await h2(url, GET_POLICY, jsonAs(server), { ca: certificate.cert });
     expect(two).toMatchObject({ status: 200, alpn: "h2" });
-    const one = await http1(url + GET_POLICY, JSON_HEADERS, "{}", { ca: certificate.cert });
+    const one = await http1(url + GET_POLICY, jsonAs(server), "{}", { ca: certificate.cert });
     expect(one.status).toBe(200);
 
     const client = new GrpcJsClient(`localhost:${server.address.port}`, grpc.credentials.createSsl(certificate.cert), {}, bearer(server.adminToken));
@@ -113,7 +118,7 @@ describe("a TLS port", () => {
     client.close();
     expect(result.ok).toBe(true);
 
-    await expect(http1(`http://127.0.0.1:${server.address.port}${GET_POLICY}`)).rejects.toThrow();
+    await expect(http1(`http://127.0.0.1:${server.address.port}${GET_POLICY}`, jsonAs(server))).rejects.toThrow();
   });
 });
 
@@ -132,14 +137,14 @@ describe("response compression", () => {
   it("is not spent on loopback peers, though they accept it; compressed requests are still read", async () => {
     const server = await serve();
     await largePolicy(server);
-    const plain = await http1(server.url + GET_POLICY, { ...JSON_HEADERS, "accept-encoding": "gzip" });
+    const plain = await http1(server.url + GET_POLICY, { ...jsonAs(server), "accept-encoding": "gzip" });
     expect(plain.status).toBe(200);
     expect(plain.headers["content-encoding"]).toBeUndefined();
     expect(plain.body.length).toBeGreaterThan(1500);
 
     const compressedRequest = await http1(
       server.url + GET_POLICY,
-      { ...JSON_HEADERS, "content-encoding": "gzip" },
+      { ...jsonAs(server), "content-encoding": "gzip" },
       gzipSync("{}"),
     );
     expect(compressedRequest.status).toBe(200);
@@ -153,7 +158,7 @@ describe("response compression", () => {
     const server = await serve({ LPS_HOST: "0.0.0.0" });
     await largePolicy(server);
     const answer = await http1(`http://${external}:${server.address.port}${GET_POLICY}`, {
-      ...JSON_HEADERS,
+      ...jsonAs(server),
       "accept-encoding": "gzip",
     });
     expect(answer.headers["content-encoding"]).toBe("gzip");

@@ -253,11 +253,7 @@ describe("errors answer google.rpc.Status with the HTTP status of its code", () 
     }
   });
 
-  // Depends on authentication (issue 3), which is not in this branch yet: until it lands every
-  // caller is admitted, this test fails, and `it.failing` reports that as expected. Once
-  // authentication refuses callers without a valid token it passes, `it.failing` reports
-  // *that*, and it must become a plain `it`.
-  it.failing("Unauthenticated is 401 with a Bearer challenge (RFC 6750) [needs authentication, issue 3]", async () => {
+  it("Unauthenticated is 401 with a Bearer challenge (RFC 6750)", async () => {
     const path = "/admin/v1/policies/login";
     const anonymous = await restCall(server.url, "GET", path);
     expect({ status: anonymous.status, code: anonymous.body.code }).toEqual({ status: 401, code: 16 });
@@ -367,6 +363,23 @@ describe("the road every call travels", () => {
     const before = server.logs.length;
     await rest("GET", "/admin/v1/nothing");
     expect(server.logs.slice(before)).toEqual([expect.objectContaining({ msg: "rest refused", rest: "GET /admin/v1/nothing", code: "NotFound" })]);
+  });
+});
+
+describe("browsers", () => {
+  it("get CORS headers on REST answers, errors included, so that a console can read them", async () => {
+    const origin = "https://console.example.com";
+    const withCors = await startTestServer({ LPS_CORS_ORIGINS: origin });
+    try {
+      const read = await restCall(withCors.url, "GET", "/admin/v1/policies/login", { headers: { origin, ...bearer(withCors.adminToken) } });
+      const refused = await restCall(withCors.url, "GET", "/admin/v1/policies/login", { headers: { origin } });
+      const unknown = await restCall(withCors.url, "GET", "/admin/v1/nothing", { headers: { origin } });
+      expect([read.status, refused.status, unknown.status]).toEqual([200, 401, 404]);
+      for (const answer of [read, refused, unknown]) expect(answer.headers.get("access-control-allow-origin")).toBe(origin);
+      expect(refused.headers.get("access-control-expose-headers")).toContain("WWW-Authenticate");
+    } finally {
+      await withCors.close();
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { OpenAPIV3 } from "openapi-types";
 import { http } from "../../gen/google/api/annotations_pb.js";
-import { policyServices } from "../../src/api/policy-services.js";
+import { POLICY_SERVICES } from "../../src/service.js";
 import { currentOpenApi, OPENAPI_FILE } from "../../src/openapi/openapi-file.js";
 import { openApi, responseProblems } from "../support/openapi-validator.js";
 
@@ -49,7 +49,7 @@ it("has every $ref point at something in the document", () => {
 
 describe("operations", () => {
   const PREFIX: Record<string, string> = { "zitadel.admin.v1.AdminService": "/admin/v1", "zitadel.management.v1.ManagementService": "/management/v1" };
-  const rpcs = policyServices.flatMap((service) => service.methods.filter((rpc) => hasOption(rpc, http)));
+  const rpcs = POLICY_SERVICES.flatMap((service) => service.methods.filter((rpc) => hasOption(rpc, http)));
   const operationOf = (rpc: (typeof rpcs)[number]): OpenAPIV3.OperationObject => {
     const { pattern } = getOption(rpc, http);
     const item = openApi.paths[PREFIX[rpc.parent.typeName]! + String(pattern.value)] as Record<string, OpenAPIV3.OperationObject>;

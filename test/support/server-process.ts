@@ -4,6 +4,7 @@
  * codes, and surviving SIGKILL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const MAIN = fileURLToPath(new URL("../../dist/src/main.js", import.meta.url));
@@ -11,6 +12,8 @@ export const MAIN = fileURLToPath(new URL("../../dist/src/main.js", import.meta.
 export interface ServerProcess {
   readonly child: ChildProcess;
   readonly url: string;
+  /** The admin token from LPS_ADMIN_PAT_PATH, if the environment names that file and it exists. */
+  readonly adminToken: string;
   output(): string;
   /** Sends the signal and resolves with the exit code (or signal name). */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
@@ -31,9 +34,11 @@ export function startServerProcess(env: Record<string, string>, args: string[] =
       output += chunk.toString();
       const match = /listening on (\S+)/.exec(output);
       if (match) {
+        const patPath = env.LPS_ADMIN_PAT_PATH;
         resolve({
           child,
           url: match[1]!,
+          adminToken: patPath && existsSync(patPath) ? readFileSync(patPath, "utf8").trim() : "",
           output: () => output,
           stop: (signal = "SIGTERM") => {
             child.kill(signal);

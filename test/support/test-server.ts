@@ -3,6 +3,7 @@
  * given), configured the way an operator would: through LPS_* variables. Its log lines
  * are kept for tests that check what was logged.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config.js";
@@ -13,18 +14,31 @@ import { tempDir } from "./temp-dir.js";
 export interface TestServer extends App {
   readonly databaseUrl: string;
   /**
-   * The personal access token of the admin user a first start creates, for
-   * `authorization: Bearer <token>`. Empty while the service has no authentication.
+   * The personal access token of the admin user (IAM_OWNER) the first start created, for
+   * `authorization: Bearer <token>`; read from LPS_ADMIN_PAT_PATH.
    */
   readonly adminToken: string;
   /** Every log line so far, parsed. */
   readonly logs: Record<string, unknown>[];
 }
 
+/**
+ * Pass LPS_DATABASE_URL and LPS_ADMIN_PAT_PATH of an earlier server to start again on its
+ * data; by default both are new, in a temporary directory.
+ */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const databaseUrl = env.LPS_DATABASE_URL ?? `sqlite:${join(tempDir(), "lps.db")}`;
+  const dir = tempDir();
+  const databaseUrl = env.LPS_DATABASE_URL ?? `sqlite:${join(dir, "lps.db")}`;
+  const adminPatPath = env.LPS_ADMIN_PAT_PATH ?? join(dir, "admin.pat");
   const config = loadConfig(
-    { LPS_PORT: "0", LPS_LOG_LEVEL: "info", LPS_SHUTDOWN_GRACE_MS: "1000", ...env, LPS_DATABASE_URL: databaseUrl },
+    {
+      LPS_PORT: "0",
+      LPS_LOG_LEVEL: "info",
+      LPS_SHUTDOWN_GRACE_MS: "1000",
+      ...env,
+      LPS_DATABASE_URL: databaseUrl,
+      LPS_ADMIN_PAT_PATH: adminPatPath,
+    },
     [],
   );
   const logs: Record<string, unknown>[] = [];
@@ -35,5 +49,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
   });
   const app = await startApp(config, createLogger(config.logLevel, sink));
-  return { url: app.url, address: app.address, instance: app.instance, store: app.store, close: () => app.close(), databaseUrl, logs, adminToken: "" };
+  const adminToken = existsSync(adminPatPath) ? readFileSync(adminPatPath, "utf8").trim() : "";
+  return { url: app.url, address: app.address, instance: app.instance, store: app.store, close: () => app.close(), databaseUrl, logs, adminToken };
 }

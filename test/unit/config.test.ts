@@ -59,4 +59,25 @@ describe("loadConfig", () => {
   it("refuses unknown flags", () => {
     expect(problemsOf({}, ["--prot", "1"])).toEqual([expect.stringContaining("--prot")]);
   });
+
+  it("admits no browser origin by default, and checks the database every 5 seconds", () => {
+    expect(loadConfig({}, [])).toMatchObject({ corsOrigins: [], databaseCheckIntervalMs: 5000 });
+  });
+
+  it("reads CORS origins as browsers send them: lower case, without default port or trailing slash", () => {
+    const config = loadConfig({ LPS_CORS_ORIGINS: " HTTPS://Console.Example.com:443/ , http://localhost:3000,," }, []);
+    expect(config.corsOrigins).toEqual(["https://console.example.com", "http://localhost:3000"]);
+    expect(loadConfig({ LPS_CORS_ORIGINS: "*" }, []).corsOrigins).toEqual(["*"]);
+  });
+
+  it("refuses CORS entries that are not origins, and * among others", () => {
+    expect(problemsOf({ LPS_CORS_ORIGINS: "https://a.example.com/app,null,ftp://files.example.com,https://user@b.example.com,console.example.com" })).toEqual(
+      ["https://a.example.com/app", "null", "ftp://files.example.com", "https://user@b.example.com", "console.example.com"].map(
+        (entry) => `LPS_CORS_ORIGINS: "${entry}" is not an origin: write scheme://host[:port], e.g. https://console.example.com`,
+      ),
+    );
+    expect(problemsOf({ LPS_CORS_ORIGINS: "*, https://console.example.com" })).toEqual([
+      'LPS_CORS_ORIGINS: "*" admits every origin and stands alone, got "*, https://console.example.com"',
+    ]);
+  });
 });

@@ -3,13 +3,13 @@
  * service made here for the rules those do not use.
  */
 import { describe, expect, it } from "@jest/globals";
-import { policyServices } from "../../../src/api/policy-services.js";
+import { POLICY_SERVICES } from "../../../src/service.js";
 import { restRoutes } from "../../../src/server/gateway/rest-routes.js";
 import { routeTable } from "../../../src/server/gateway/route-table.js";
 import { annotatedService } from "../../support/annotated-service.js";
 
 describe("the project's routes", () => {
-  const routes = restRoutes(policyServices);
+  const routes = restRoutes(POLICY_SERVICES);
 
   it("are the 19 of CONTRACT.md, under the prefix of each service's package", () => {
     const listed = routes.map((route) => `${route.method} ${route.template.text} ${route.rpc.parent.name}.${route.rpc.name}`);

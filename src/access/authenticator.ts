@@ -1,0 +1,47 @@
+/**
+ * Who is calling: `authorization: Bearer <token>` with a personal access token (one key
+ * lookup of its hash) or, when an issuer is configured, a JWT access token.
+ */
+import { hashToken } from "../identity/personal-access-token.js";
+import type { JwtVerifier } from "../identity/jwt-verifier.js";
+import type { EventStore } from "../eventstore/store.js";
+import { TOKENS, type TokenDocument } from "../query/token-projection.js";
+import { USERS, type UserDocument } from "../query/user-projection.js";
+import { tokenInvalid, tokenMissing } from "./access-errors.js";
+import type { Caller } from "./caller.js";
+
+/** A header longer than this is not a token of ours or of any sane issuer. */
+const MAX_TOKEN_LENGTH = 16 * 1024;
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+/** The claim by which ZITADEL-issued tokens name their user's organization. */
+const RESOURCE_OWNER_CLAIM = "urn:zitadel:iam:user:resourceowner:id";
+
+export class Authenticator {
+  constructor(
+    private readonly store: EventStore,
+    private readonly jwt: JwtVerifier | undefined,
+  ) {}
+
+  async authenticate(authorization: string | null): Promise<Caller> {
+    if (!authorization) throw tokenMissing();
+    const match = /^Bearer +(\S+)\s*$/i.exec(authorization);
+    if (!match || match[1]!.length > MAX_TOKEN_LENGTH) throw tokenInvalid("expected authorization: Bearer <token>");
+    const token = match[1]!;
+    return JWT_SHAPE.test(token) ? this.fromJwt(token) : this.fromPersonalAccessToken(token);
+  }
+
+  private async fromPersonalAccessToken(token: string): Promise<Caller> {
+    const found = await this.store.document<TokenDocument>(TOKENS, hashToken(token));
+    if (!found) throw tokenInvalid("the token is unknown or revoked");
+    if (found.expiresAt && Date.parse(found.expiresAt) <= Date.now()) throw tokenInvalid("the token has expired");
+    return { userId: found.userId, orgId: found.orgId };
+  }
+
+  private async fromJwt(token: string): Promise<Caller> {
+    if (!this.jwt) throw tokenInvalid("JWT access tokens are not accepted: no issuer is configured");
+    const claims = await this.jwt.verify(token);
+    const user = await this.store.document<UserDocument>(USERS, claims.sub);
+    const claimedOrg = claims[RESOURCE_OWNER_CLAIM];
+    return { userId: claims.sub, orgId: user?.orgId ?? (typeof claimedOrg === "string" ? claimedOrg : undefined) };
+  }
+}

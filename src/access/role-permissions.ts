@@ -1,0 +1,80 @@
+/**
+ * Which permissions each role grants, on the instance and on organizations. The default is
+ * ZITADEL's; a JSON file of the same shape can replace it (LPS_ROLES_FILE).
+ */
+import { readFileSync } from "node:fs";
+import type { MembershipScope } from "../events/aggregates.js";
+
+export type RoleTable = Readonly<Record<MembershipScope, Readonly<Record<string, readonly string[]>>>>;
+
+const ORG_POLICY = ["policy.read", "policy.write", "policy.delete"];
+
+export const DEFAULT_ROLES: RoleTable = {
+  instance: {
+    IAM_OWNER: ["iam.policy.read", "iam.policy.write", ...ORG_POLICY],
+    IAM_OWNER_VIEWER: ["iam.policy.read"],
+    IAM_LOGIN_CLIENT: ["iam.policy.read"],
+    IAM_ORG_MANAGER: ORG_POLICY,
+  },
+  org: {
+    ORG_OWNER: ORG_POLICY,
+    ORG_SETTINGS_MANAGER: ORG_POLICY,
+    ORG_OWNER_VIEWER: ["policy.read"],
+  },
+};
+
+export class RolePermissions {
+  constructor(private readonly table: RoleTable) {}
+
+  /** Whether any of the roles grants the permission in that scope. */
+  grants(scope: MembershipScope, roles: readonly string[], permission: string): boolean {
+    return roles.some((role) => this.table[scope][role]?.includes(permission) ?? false);
+  }
+
+  isRole(scope: MembershipScope, role: string): boolean {
+    return Object.hasOwn(this.table[scope], role);
+  }
+
+  roles(scope: MembershipScope): string[] {
+    return Object.keys(this.table[scope]);
+  }
+}
+
+/**
+ * Reads and checks a role table file. Every permission it names must be one some method
+ * declares, so that a typo cannot silently grant nothing.
+ */
+export function loadRoleTable(path: string, declared: ReadonlySet<string>): RoleTable {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`roles file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const problems: string[] = [];
+  const table = parsed as Record<string, unknown>;
+  if (typeof table !== "object" || table === null || Array.isArray(table)) {
+    throw new Error(`roles file ${path}: expected {"instance": {...}, "org": {...}}`);
+  }
+  for (const key of Object.keys(table)) {
+    if (key !== "instance" && key !== "org") problems.push(`unknown scope "${key}" (use "instance" and "org")`);
+  }
+  for (const scope of ["instance", "org"] as const) {
+    const roles = table[scope] ?? {};
+    if (typeof roles !== "object" || roles === null || Array.isArray(roles)) {
+      problems.push(`"${scope}" must map role names to lists of permissions`);
+      continue;
+    }
+    for (const [role, permissions] of Object.entries(roles)) {
+      if (!Array.isArray(permissions) || permissions.some((p) => typeof p !== "string")) {
+        problems.push(`${scope} role ${role} must list permissions as strings`);
+        continue;
+      }
+      for (const permission of permissions as string[]) {
+        if (!declared.has(permission)) problems.push(`${scope} role ${role} grants unknown permission "${permission}"`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new Error(`roles file ${path}: ${problems.join("; ")}`);
+  return { instance: table.instance ?? {}, org: table.org ?? {} } as RoleTable;
+}

@@ -1,0 +1,63 @@
+/**
+ * Access tokens from an external OpenID Connect issuer: signature checked against the
+ * issuer's keys, and issuer, audience, expiry and algorithm checked. The token's `sub` is
+ * the user ID that memberships name.
+ */
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { signingKeysUnavailable, tokenInvalid } from "../access/access-errors.js";
+import { keySet, type JwksSource } from "./jwks.js";
+
+export interface JwtSettings {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly algorithms: readonly string[];
+  readonly jwks: JwksSource;
+}
+
+/** Clocks disagree a little; a token is accepted this many seconds either side of its times. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+const reasons: Partial<Record<string, string>> = {
+  ERR_JWT_EXPIRED: "the token has expired",
+  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: "the token's signature is not valid",
+  ERR_JWKS_NO_MATCHING_KEY: "the token is not signed by a key of the issuer",
+  ERR_JOSE_ALG_NOT_ALLOWED: "the token's signing algorithm is not accepted",
+  ERR_JWS_INVALID: "the token is not a valid JWT",
+  ERR_JWT_INVALID: "the token is not a valid JWT",
+};
+
+export class JwtVerifier {
+  private readonly keys: JWTVerifyGetKey;
+
+  constructor(private readonly settings: JwtSettings) {
+    this.keys = keySet(settings.jwks);
+  }
+
+  /** The verified claims; Unauthenticated for a bad token, Unavailable when keys cannot be had. */
+  async verify(token: string): Promise<JWTPayload & { sub: string }> {
+    try {
+      const { payload } = await jwtVerify(token, this.keys, {
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        algorithms: [...this.settings.algorithms],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ["sub", "exp"],
+      });
+      return payload as JWTPayload & { sub: string };
+    } catch (error) {
+      throw refusal(error);
+    }
+  }
+}
+
+function refusal(error: unknown): Error {
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return tokenInvalid(`the token's "${error.claim}" claim is ${error.reason === "missing" ? "missing" : "not accepted"}`);
+  }
+  if (error instanceof errors.JOSEError) {
+    const reason = reasons[error.code];
+    if (reason) return tokenInvalid(reason);
+  }
+  // Timeouts, unreachable or broken key sets: not the caller's fault.
+  return signingKeysUnavailable();
+}

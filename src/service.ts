@@ -1,0 +1,101 @@
+/**
+ * The service's state and logic, opened from the configuration: the store, the instance
+ * (set up on first start), the commands and queries, and the access checks. The server and
+ * the operator commands both start here, so a database is set up the same way whichever
+ * touches it first.
+ */
+import { existsSync } from "node:fs";
+import { AdminService } from "../gen/zitadel/admin/v1/admin_pb.js";
+import { ManagementService } from "../gen/zitadel/management/v1/management_pb.js";
+import { Authenticator } from "./access/authenticator.js";
+import { Authorizer } from "./access/authorizer.js";
+import { DeclaredPermissions } from "./access/declared-permissions.js";
+import { DEFAULT_ROLES, loadRoleTable, RolePermissions } from "./access/role-permissions.js";
+import { setUpInstance } from "./command/instance-setup.js";
+import { LoginPolicyCommands } from "./command/login-policy-commands.js";
+import { MemberCommands } from "./command/member-commands.js";
+import { OrgCommands } from "./command/org-commands.js";
+import { UserCommands } from "./command/user-commands.js";
+import type { Config } from "./config.js";
+import { DEFAULT_SETTINGS } from "./domain/login-policy.js";
+import { openEventStore } from "./eventstore/open.js";
+import type { EventStore } from "./eventstore/store.js";
+import { IdGenerator } from "./id-generator.js";
+import { writeAdminToken } from "./identity/admin-token-file.js";
+import { JwtVerifier } from "./identity/jwt-verifier.js";
+import type { Logger } from "./logger.js";
+import type { InstanceDocument } from "./query/instance-projection.js";
+import { LoginPolicyQueries } from "./query/login-policy-queries.js";
+import { projections } from "./query/projections.js";
+
+/** The services whose methods are login-policy RPCs, each protected by its declared permission. */
+export const POLICY_SERVICES = [AdminService, ManagementService];
+
+export interface Service {
+  readonly store: EventStore;
+  readonly instance: InstanceDocument;
+  readonly loginPolicyCommands: LoginPolicyCommands;
+  readonly loginPolicyQueries: LoginPolicyQueries;
+  readonly orgCommands: OrgCommands;
+  readonly userCommands: UserCommands;
+  readonly memberCommands: MemberCommands;
+  readonly roles: RolePermissions;
+  readonly permissions: DeclaredPermissions;
+  readonly authenticator: Authenticator;
+  readonly authorizer: Authorizer;
+  close(): Promise<void>;
+}
+
+export async function openService(config: Config, logger: Logger): Promise<Service> {
+  const permissions = new DeclaredPermissions(POLICY_SERVICES);
+  const roles = new RolePermissions(config.rolesFile ? loadRoleTable(config.rolesFile, permissions.all()) : DEFAULT_ROLES);
+  if (config.jwt && "file" in config.jwt.jwks && !existsSync(config.jwt.jwks.file)) {
+    throw new Error(`LPS_JWKS_FILE: ${config.jwt.jwks.file} does not exist`);
+  }
+  const store = await openEventStore(config.database, projections);
+  try {
+    const ids = new IdGenerator();
+    const { instance, admin } = await setUpInstance(store, ids, {
+      instanceName: config.setup.instanceName,
+      firstOrgName: config.setup.firstOrgName,
+      policySettings: DEFAULT_SETTINGS,
+      policyFactors: config.setup.factors,
+    });
+    if (admin) {
+      logger.info({ instanceId: instance.id, adminUserId: admin.userId, engine: store.engine }, "instance created");
+      publishAdminToken(config.adminPatPath, admin.token, logger);
+    } else {
+      logger.info({ instanceId: instance.id, engine: store.engine }, "instance found");
+    }
+    return {
+      store,
+      instance,
+      loginPolicyCommands: new LoginPolicyCommands(store),
+      loginPolicyQueries: new LoginPolicyQueries(store, instance.id),
+      orgCommands: new OrgCommands(store, ids),
+      userCommands: new UserCommands(store, ids),
+      memberCommands: new MemberCommands(store, roles),
+      roles,
+      permissions,
+      authenticator: new Authenticator(store, config.jwt && new JwtVerifier(config.jwt)),
+      authorizer: new Authorizer(store, roles),
+      close: () => store.close(),
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+function publishAdminToken(path: string, token: string, logger: Logger): void {
+  try {
+    writeAdminToken(path, token);
+    logger.info({ path }, "admin token written");
+  } catch (error) {
+    // The instance exists either way; the operator can issue another token with the CLI.
+    logger.error(
+      { path, reason: (error as Error).message },
+      "the admin token could not be written; create one with: lps tokens create <admin user ID>",
+    );
+  }
+}

@@ -1,0 +1,8 @@
+/** Every service the server serves, in the order reflection lists them. */
+export const SERVED_SERVICES = [
+  "zitadel.admin.v1.AdminService",
+  "zitadel.management.v1.ManagementService",
+  "grpc.health.v1.Health",
+  "grpc.reflection.v1.ServerReflection",
+  "grpc.reflection.v1alpha.ServerReflection",
+];
