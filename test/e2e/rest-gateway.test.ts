@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import Database from "better-sqlite3";
-import http2 from "node:http2";
 import { orgCreation } from "../../src/command/org-creation.js";
 import { bearer } from "../support/connect-clients.js";
+import { http2Request } from "../support/http2-request.js";
 import { errorProblems, openApi, responseProblems } from "../support/openapi-validator.js";
 import { rest as restCall, type RestAnswer, type RestRequest } from "../support/rest-client.js";
 import { removeTempDirs } from "../support/temp-dir.js";
@@ -331,22 +331,9 @@ describe("routes", () => {
   });
 
   it("serves REST over HTTP/2 as well", async () => {
-    const session = http2.connect(server.url);
-    try {
-      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const stream = session.request({ ":method": "GET", ":path": "/admin/v1/policies/login", ...bearer(server.adminToken) });
-        let status = 0;
-        let body = "";
-        stream.on("response", (headers) => (status = Number(headers[":status"])));
-        stream.on("data", (chunk: Buffer) => (body += chunk.toString()));
-        stream.on("end", () => resolve({ status, body }));
-        stream.on("error", reject);
-      });
-      expect(answer.status).toBe(200);
-      expect(JSON.parse(answer.body).policy.isDefault).toBe(true);
-    } finally {
-      session.close();
-    }
+    const answer = await http2Request(server.url, { ":path": "/admin/v1/policies/login", ...bearer(server.adminToken) });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).policy.isDefault).toBe(true);
   });
 });
 
