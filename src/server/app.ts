@@ -24,11 +24,13 @@ import type { Logger } from "../logger.js";
 import type { InstanceDocument } from "../query/instance-projection.js";
 import { POLICY_SERVICES, openService } from "../service.js";
 import { withCors } from "./cors.js";
+import { createRestGateway } from "./gateway/rest-gateway.js";
 import { DatabaseMonitor } from "./health/database-monitor.js";
 import { healthService } from "./health/health-service.js";
 import { healthProbes } from "./health/probes.js";
 import { Readiness } from "./health/readiness.js";
 import { listen, type Listener } from "./listener.js";
+import { openApiDoor } from "./openapi-door.js";
 import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
 import { ServedDescriptors } from "./reflection/served-descriptors.js";
 import { createRpcHandler, type HttpDoor } from "./rpc-handler.js";
@@ -79,17 +81,17 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       readMaxBytes: config.maxRequestBytes,
       shutdownSignal: shutdown.signal,
     });
+    const rest = createRestGateway({ services: POLICY_SERVICES, rpc, toStatus, logger, maxRequestBytes: config.maxRequestBytes });
     // Each door serves the requests that are its own and passes on the rest; the first
-    // that takes a request answers it.
-    const doors: HttpDoor[] = [rpc, healthProbes(readiness)];
+    // that takes a request answers it, and the REST gateway answers what none took.
+    const doors: HttpDoor[] = [rpc, rest, healthProbes(readiness), openApiDoor(toStatus)];
     // Migrations ran and the instance exists: ready from the first request if the database answers.
     await monitor.start();
     listener = await listen(
       { host: config.host, port: config.port, tls },
       withCors(config.corsOrigins, (req, res) => {
         if (doors.some((door) => door.handle(req, res))) return;
-        res.writeHead(404, { "content-type": "text/plain" });
-        res.end("not found\n");
+        rest.notFound(req, res);
       }),
     );
 

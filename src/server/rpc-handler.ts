@@ -5,14 +5,14 @@
  * always carries a zitadel.v1.ErrorDetail (also when the framework itself refused the
  * request), and each call leaves one log line with its method, code and duration.
  */
-import { Code, createConnectRouter, type ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import { Code, createConnectRouter, createContextKey, type ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import {
   compressionBrotli,
   compressionGzip,
   universalRequestFromNodeRequest,
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
-import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
+import type { UniversalHandler, UniversalHandlerFn, UniversalServerResponse } from "@connectrpc/connect/protocol";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { performance } from "node:perf_hooks";
@@ -44,9 +44,16 @@ export interface HttpDoor {
 }
 
 export interface RpcHandler extends HttpDoor {
-  /** The RPC handlers by path, for other doors to the same calls. */
+  /**
+   * The RPC handlers by path, for other doors to the same calls (the REST gateway calls
+   * them in-process with the Connect protocol). Each settles the call's final status and
+   * logs the call, whichever door it came through.
+   */
   readonly handlers: ReadonlyMap<string, UniversalHandler>;
 }
+
+/** Names the protocol in the request log when a door calls the handlers in-process. */
+export const callProtocolKey = createContextKey<string | undefined>(undefined, { description: "call protocol" });
 
 type Protocol = "grpc" | "grpc-web" | "connect" | "connect-stream";
 
@@ -77,25 +84,35 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
     shutdownSignal: options.shutdownSignal,
   });
   options.routes(router);
-  const handlers = new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
+  const handlers = new Map(router.handlers.map((handler) => [handler.requestPath, settled(handler)]));
 
-  async function serve(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
-    const started = performance.now();
-    const uReq = universalRequestFromNodeRequest(req, res, undefined, undefined);
-    if (isLoopback(req.socket.remoteAddress)) declineResponseCompression(uReq.header);
-    const protocol = protocolOf(uReq.header.get("content-type"));
-    const log = (code: string) =>
-      logger.info({ rpc: handler.requestPath, protocol, code, ms: round(performance.now() - started) }, "rpc");
-    const settle: Settle = (error) => {
-      const final = error && toStatus(error);
-      log(codeName(final));
-      return final;
-    };
-    try {
+  /** The handler, plus what every call needs: a final status with an ErrorDetail, and a log line. */
+  function settled(handler: UniversalHandler): UniversalHandler {
+    const call: UniversalHandlerFn = async (uReq) => {
+      const started = performance.now();
+      const protocol = protocolOf(uReq.header.get("content-type"));
+      const logged = uReq.contextValues?.get(callProtocolKey) ?? protocol;
+      const log = (code: string) =>
+        logger.info({ rpc: handler.requestPath, protocol: logged, code, ms: round(performance.now() - started) }, "rpc");
+      const settle: Settle = (error) => {
+        const final = error && toStatus(error);
+        log(codeName(final));
+        return final;
+      };
       const uRes = await handler(uReq);
       // Refusals before any call (unsupported media type, wrong method) carry no status.
       if (uRes.body === undefined) log(`HTTP ${uRes.status}`);
-      const final = uRes.body ? await finalizers[protocol](uRes, settle) : uRes;
+      return uRes.body ? finalizers[protocol](uRes, settle) : uRes;
+    };
+    // The handler's description (path, method, protocols) stays as it was.
+    return Object.assign(call, handler);
+  }
+
+  async function serve(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
+    const uReq = universalRequestFromNodeRequest(req, res, undefined, undefined);
+    if (isLoopback(req.socket.remoteAddress)) declineResponseCompression(uReq.header);
+    try {
+      const final = await handler(uReq);
       if (!req.complete && req.httpVersionMajor === 1) {
         // The call was answered before its body was read (too large, say), and the rest of
         // the body will not be: a client must not send its next request on this socket.

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import http2 from "node:http2";
 import { fileURLToPath } from "node:url";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { transport, type ProtocolName } from "../support/connect-clients.js";
+import { http2Request } from "../support/http2-request.js";
 import { decodeStatusDetails } from "../support/raw-rpc.js";
 import { SERVED_SERVICES } from "../support/served-services.js";
 import { removeTempDirs } from "../support/temp-dir.js";
@@ -131,17 +131,7 @@ describe("a serving server", () => {
   });
 
   it("answers the probes over HTTP/2 as well", async () => {
-    const session = http2.connect(server.url);
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const stream = session.request({ ":path": "/ready" });
-      let status = 0;
-      let body = "";
-      stream.on("response", (headers) => (status = Number(headers[":status"])));
-      stream.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      stream.on("end", () => resolve({ status, body }));
-      stream.on("error", reject);
-    });
-    session.close();
+    const answer = await http2Request(server.url, { ":path": "/ready" });
     expect(answer).toEqual({ status: 200, body: '{"status":"SERVING"}' });
   });
 

@@ -379,6 +379,8 @@ export const RemoveMultiFactorFromLoginPolicyResponseSchema: GenMessage<RemoveMu
   messageDesc(file_zitadel_admin_v1_admin, 15);
 
 /**
+ * The instance's default login policy, which every organization without a custom policy uses.
+ *
  * @generated from service zitadel.admin.v1.AdminService
  */
 export const AdminService: GenService<{

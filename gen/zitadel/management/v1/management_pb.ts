@@ -605,6 +605,8 @@ export const RemoveMultiFactorFromLoginPolicyResponseSchema: GenMessage<RemoveMu
   messageDesc(file_zitadel_management_v1_management, 21);
 
 /**
+ * One organization's login policy: its custom policy, or the default one while it has none.
+ *
  * @generated from service zitadel.management.v1.ManagementService
  */
 export const ManagementService: GenService<{

@@ -1,0 +1,87 @@
+/**
+ * How a failure is answered over REST: grpc-gateway's body, the google.rpc.Status as proto3
+ * JSON with its details as google.protobuf.Any,
+ *
+ *     {"code": 6, "message": "Errors.Org.LoginPolicy.MFA.AlreadyExists (Org-3M9od)",
+ *      "details": [{"@type": "type.googleapis.com/zitadel.v1.ErrorDetail", "id": "Org-3M9od", ...}]}
+ *
+ * with grpc-gateway's HTTP status for the code, and the Bearer challenge of RFC 6750 on 401.
+ * The error has already been through the status mapping: this only writes it down.
+ */
+import { create, createRegistry, toJson, type JsonObject } from "@bufbuild/protobuf";
+import { anyPack } from "@bufbuild/protobuf/wkt";
+import { Code, type ConnectError } from "@connectrpc/connect";
+import { StatusSchema } from "../../../gen/google/rpc/status_pb.js";
+import { ErrorDetailSchema, type ErrorDetail } from "../../../gen/zitadel/v1/message_pb.js";
+import type { RestResponse } from "./rest-response.js";
+
+/** grpc-gateway's runtime.HTTPStatusFromCode, which CONTRACT.md's table follows. */
+const HTTP_STATUS: Record<Code, number> = {
+  [Code.Canceled]: 408,
+  [Code.Unknown]: 500,
+  [Code.InvalidArgument]: 400,
+  [Code.DeadlineExceeded]: 504,
+  [Code.NotFound]: 404,
+  [Code.AlreadyExists]: 409,
+  [Code.PermissionDenied]: 403,
+  [Code.ResourceExhausted]: 429,
+  // Deliberately not 412 Precondition Failed, which is about HTTP's own conditional headers.
+  [Code.FailedPrecondition]: 400,
+  [Code.Aborted]: 409,
+  [Code.OutOfRange]: 400,
+  [Code.Unimplemented]: 501,
+  [Code.Internal]: 500,
+  [Code.Unavailable]: 503,
+  [Code.DataLoss]: 500,
+  [Code.Unauthenticated]: 401,
+};
+
+/** The detail type the status mapping attaches to every error, for spelling out its Any. */
+const detailTypes = createRegistry(ErrorDetailSchema);
+
+/** Names this service in the Bearer challenge. */
+const REALM = "lps";
+
+export interface RestErrorOptions {
+  /** The request's authorization header, which decides the Bearer challenge of a 401. */
+  readonly authorization?: string;
+  /** Overrides the code's HTTP status (a wrong method is Unimplemented, but 405). */
+  readonly httpStatus?: number;
+  readonly headers?: Record<string, string>;
+}
+
+export function restError(error: ConnectError, options: RestErrorOptions = {}): RestResponse {
+  const details = error.findDetails(ErrorDetailSchema);
+  const status = create(StatusSchema, {
+    code: error.code,
+    message: error.rawMessage,
+    details: details.map((detail) => anyPack(ErrorDetailSchema, detail)),
+  });
+  const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
+  if (error.code === Code.Unauthenticated) headers["www-authenticate"] = bearerChallenge(details[0], options.authorization);
+  return {
+    status: options.httpStatus ?? HTTP_STATUS[error.code],
+    headers,
+    body: JSON.stringify(typeFirst(toJson(StatusSchema, status, { registry: detailTypes }) as JsonObject)),
+  };
+}
+
+/**
+ * RFC 6750, section 3: a request without credentials gets the bare challenge; one whose
+ * bearer token was refused learns that the token is the problem; one that sent some other
+ * kind of credentials learns that the request is.
+ */
+function bearerChallenge(detail: ErrorDetail | undefined, authorization: string | undefined): string {
+  const challenge = `Bearer realm="${REALM}"`;
+  if (authorization === undefined) return challenge;
+  if (!/^bearer /i.test(authorization)) return `${challenge}, error="invalid_request"`;
+  // error_description is a quoted string of printable ASCII without quotes or backslashes.
+  const description = detail?.message.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, "");
+  return `${challenge}, error="invalid_token"${description ? `, error_description="${description}"` : ""}`;
+}
+
+/** Puts each detail's "@type" first, where readers look for it (JSON itself does not care). */
+function typeFirst(status: JsonObject): JsonObject {
+  const details = (status.details ?? []) as JsonObject[];
+  return { ...status, details: details.map(({ "@type": type, ...fields }) => ({ "@type": type!, ...fields })) };
+}

@@ -1,0 +1,29 @@
+/**
+ * GET /openapi.json: the OpenAPI document of the REST API, the checked-in openapi.json
+ * (`npm run openapi` writes it from the proto files). Like the API's own description it
+ * needs no token.
+ */
+import document from "../../openapi.json" with { type: "json" };
+import { restError } from "./gateway/rest-error.js";
+import { sendRestResponse } from "./gateway/rest-response.js";
+import { methodNotAllowed } from "./gateway/route-errors.js";
+import type { HttpDoor } from "./rpc-handler.js";
+import type { StatusMapper } from "./status-error.js";
+
+const OPENAPI_PATH = "/openapi.json";
+
+export function openApiDoor(toStatus: StatusMapper): HttpDoor {
+  const body = JSON.stringify(document);
+  return {
+    handle(req, res) {
+      if (new URL(req.url ?? "/", "http://localhost").pathname !== OPENAPI_PATH) return false;
+      if (req.method === "GET") {
+        sendRestResponse(req, res, { status: 200, headers: { "content-type": "application/json" }, body });
+      } else {
+        const refused = toStatus(methodNotAllowed(req.method ?? "", ["GET"]));
+        sendRestResponse(req, res, restError(refused, { httpStatus: 405, headers: { allow: "GET" } }));
+      }
+      return true;
+    },
+  };
+}
