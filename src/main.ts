@@ -1,19 +1,26 @@
 #!/usr/bin/env node
 /**
- * The command line: `serve` runs the service. Problems an operator can fix are printed as
- * plain sentences with exit code 2; anything else is logged and exits with 1.
+ * The command line: `serve` runs the service; the operator commands (orgs, users, members,
+ * tokens) work on its database. Mistakes an operator can fix are printed as plain sentences
+ * with exit code 2; refusals by the service exit with 3; anything else exits with 1.
  */
-import { ConfigError, loadConfig } from "./config.js";
+import { existsSync } from "node:fs";
+import { operatorUsage, OPERATOR_NOUNS, runOperatorCommand } from "./cli/run-operator-command.js";
+import { UsageError } from "./cli/operator-command.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startApp, type App } from "./server/app.js";
 
-const USAGE = `usage: lps [serve] [--host H] [--port P] [--database-url URL] [--tls-cert F --tls-key F] [--log-level L]`;
+const USAGE = `usage:
+  lps [serve] [--host H] [--port P] [--database-url URL] [--tls-cert F --tls-key F] [--log-level L]
+${operatorUsage()}
+Settings come from LPS_* environment variables too; see the README.`;
 
 async function serve(args: string[]): Promise<void> {
   const config = loadConfig(process.env, args);
   const logger = createLogger(config.logLevel);
   const app = await startApp(config, logger);
-  process.stdout.write(banner(app));
+  process.stdout.write(banner(app, config));
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -26,39 +33,50 @@ async function serve(args: string[]): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
 }
 
-function banner(app: App): string {
+function banner(app: App, config: Config): string {
   const { url } = app;
   const target = `${app.address.address === "::" ? "localhost" : app.address.address}:${app.address.port}`;
   const plaintext = url.startsWith("https") ? "" : "-plaintext ";
+  const token = `"authorization: Bearer $(cat ${config.adminPatPath})"`;
+  const tokenNote = existsSync(config.adminPatPath)
+    ? `The admin user's token is in ${config.adminPatPath}.`
+    : `No admin token at ${config.adminPatPath}: issue one with "lps tokens create <user ID>" (see "lps users list").`;
   return `
-Login Policy Service is listening on ${url} (gRPC, gRPC-Web, Connect).
+Login Policy Service is listening on ${url} (gRPC, gRPC-Web, Connect, REST).
+${tokenNote}
 
 Read the default login policy:
-  curl -s -X POST ${url}/zitadel.admin.v1.AdminService/GetLoginPolicy -H 'content-type: application/json' -d '{}'
-  grpcurl ${plaintext}-import-path proto -proto zitadel/admin/v1/admin.proto -d '{}' ${target} zitadel.admin.v1.AdminService/GetLoginPolicy
+  curl -s ${url}/admin/v1/policies/login -H ${token}
+  curl -s -X POST ${url}/zitadel.admin.v1.AdminService/GetLoginPolicy -H 'content-type: application/json' -H ${token} -d '{}'
+  grpcurl ${plaintext}-H ${token} ${target} zitadel.admin.v1.AdminService/GetLoginPolicy
 
 `;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const [command, ...args] = argv[0]?.startsWith("-") || argv.length === 0 ? ["serve", ...argv] : argv;
-  switch (command) {
-    case "serve":
-      return serve(args);
-    case "help":
-    case "--help":
-      process.stdout.write(`${USAGE}\n`);
-      return;
-    default:
-      throw new ConfigError([`unknown command "${command}"; ${USAGE}`]);
+  const [first, ...rest] = argv;
+  if (first === undefined || first.startsWith("-") && first !== "--help") return serve(argv);
+  if (first === "serve") return serve(rest);
+  if (first === "help" || first === "--help") {
+    process.stdout.write(`${USAGE}\n`);
+    return;
   }
+  if (OPERATOR_NOUNS.has(first)) {
+    process.exitCode = await runOperatorCommand(argv);
+    return;
+  }
+  throw new UsageError(`unknown command "${first}"\n${USAGE}`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
-    process.exit(2);
+    process.exitCode = 2;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`lps: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`lps: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
   }
-  process.stderr.write(`lps: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
 });

@@ -5,7 +5,7 @@
  * transaction, so the event loop is held for microseconds, never across a network wait.
  */
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { documentId, documentsTouched, reduceDocuments, type Projection } from "./projection.js";
@@ -43,8 +43,12 @@ export class SqliteEventStore implements EventStore {
     path: string,
     private readonly projections: readonly Projection[],
   ) {
+    const isNew = path !== ":memory:" && !existsSync(path);
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // It holds token hashes and who did what: for the service's user only. SQLite gives its
+    // -wal and -shm files the same mode.
+    if (isNew) chmodSync(path, 0o600);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -6,7 +6,9 @@
 import { afterAll } from "@jest/globals";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "./temp-dir.js";
 
 export const MAIN = fileURLToPath(new URL("../../dist/src/main.js", import.meta.url));
 
@@ -28,7 +30,7 @@ function track(child: ChildProcess): ChildProcess {
 export interface ServerProcess {
   readonly child: ChildProcess;
   readonly url: string;
-  /** The admin token from LPS_ADMIN_PAT_PATH, if the environment names that file and it exists. */
+  /** The admin token from LPS_ADMIN_PAT_PATH (a temporary file unless given), if it was written. */
   readonly adminToken: string;
   output(): string;
   /** Sends the signal and resolves with the exit code (or signal name). */
@@ -47,13 +49,14 @@ export function startServerProcess(env: Record<string, string>, args: string[] =
   return launchServerProcess(env, args).listening;
 }
 
-export function launchServerProcess(env: Record<string, string>, args: string[] = []): LaunchedServer {
-  const child = track(
-    spawn(process.execPath, [MAIN, "serve", ...args], {
-      env: { PATH: process.env.PATH ?? "", LPS_PORT: "0", LPS_LOG_LEVEL: "warn", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    }),
-  );
+/** The environment of a child: nothing of ours leaks in, and no file lands in the repository. */
+function childEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? "", LPS_ADMIN_PAT_PATH: join(tempDir(), "admin.pat"), ...env };
+}
+
+export function launchServerProcess(given: Record<string, string>, args: string[] = []): LaunchedServer {
+  const env = childEnv({ LPS_PORT: "0", LPS_LOG_LEVEL: "warn", ...given });
+  const child = track(spawn(process.execPath, [MAIN, "serve", ...args], { env, stdio: ["ignore", "pipe", "pipe"] }));
   let output = "";
   const exited = new Promise<number | string>((resolve) =>
     child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
@@ -63,11 +66,11 @@ export function launchServerProcess(env: Record<string, string>, args: string[] 
       output += chunk.toString();
       const match = /listening on (\S+)/.exec(output);
       if (match) {
-        const patPath = env.LPS_ADMIN_PAT_PATH;
+        const patPath = env.LPS_ADMIN_PAT_PATH!;
         resolve({
           child,
           url: match[1]!,
-          adminToken: patPath && existsSync(patPath) ? readFileSync(patPath, "utf8").trim() : "",
+          adminToken: existsSync(patPath) ? readFileSync(patPath, "utf8").trim() : "",
           output: () => output,
           stop: (signal = "SIGTERM") => {
             child.kill(signal);
@@ -85,12 +88,7 @@ export function launchServerProcess(env: Record<string, string>, args: string[] 
 
 /** Runs the CLI to completion and returns its exit code and output. */
 export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = track(
-    spawn(process.execPath, [MAIN, ...args], {
-      env: { PATH: process.env.PATH ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    }),
-  );
+  const child = track(spawn(process.execPath, [MAIN, ...args], { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] }));
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
