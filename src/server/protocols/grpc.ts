@@ -8,7 +8,7 @@ export function finalizeGrpc(res: UniversalServerResponse, settle: Settle): Univ
   if (!trailer || !body) return res;
   return {
     ...res,
-    body: withEnd(body as AsyncIterable<Uint8Array>, () => {
+    body: withEnd(body as AsyncIterable<Uint8Array>, settle, () => {
       const error = findTrailerError(trailer);
       const final = settle(error);
       if (final === error || !final) return;

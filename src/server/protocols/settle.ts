@@ -6,7 +6,7 @@
  */
 import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
 import type { Compression } from "@connectrpc/connect/protocol";
-import type { ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 
 /** Receives the final error (undefined on success); returns the error to write instead. */
 export type Settle = (error: ConnectError | undefined) => ConnectError | undefined;
@@ -19,11 +19,17 @@ export function compressionNamed(name: string | null): Compression | undefined {
   return [compressionGzip, compressionBrotli].find((c) => c.name === name);
 }
 
-/** Runs `onEnd` once the body has been drained, or abandoned by a client that went away. */
-export async function* withEnd(body: AsyncIterable<Uint8Array>, onEnd: () => void): AsyncIterable<Uint8Array> {
+/**
+ * Runs `onEnd` once the body has been drained; when a client went away before that, settles
+ * the call as Canceled instead, whatever status the handler had meant to send.
+ */
+export async function* withEnd(body: AsyncIterable<Uint8Array>, settle: Settle, onEnd: () => void): AsyncIterable<Uint8Array> {
+  let drained = false;
   try {
     yield* body;
+    drained = true;
   } finally {
-    onEnd();
+    if (drained) onEnd();
+    else settle(new ConnectError("the client went away before the response was sent", Code.Canceled));
   }
 }
