@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import { INSTANCE, ORG } from "../../src/events/aggregates.js";
 import type { AggregateRef } from "../../src/eventstore/event.js";
-import { expectOk } from "../support/access-refusals.js";
 import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient, type GrpcResult } from "../support/grpc-js-client.js";
+import { GrpcJsClient } from "../support/grpc-js-client.js";
+import { expectOk } from "../support/grpc-outcomes.js";
 import { accessToken, issuerSettings, keySet, KeySetFile, signingKey, type SigningKey } from "../support/jwt-issuer.js";
 import { Principals } from "../support/principals.js";
 import { rest } from "../support/rest-client.js";
@@ -42,15 +42,11 @@ async function creatorsOf(aggregate: AggregateRef, write: () => Promise<unknown>
 /** A custom policy with a second and a multi-factor: one event each, beside the policy's own. */
 const CUSTOM_POLICY = { secondFactors: ["SECOND_FACTOR_TYPE_OTP"], multiFactors: ["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"] };
 
-function ok(result: Promise<GrpcResult>) {
-  return result.then(expectOk);
-}
-
 it("a machine user's call records its user ID on every event it adds", async () => {
   const orgId = await principals.org();
   const owner = await principals.machineUser(orgId, { orgs: { [orgId]: ["ORG_OWNER"] } });
-  const creators = await creatorsOf({ type: ORG, id: orgId }, () =>
-    ok(client.call("management", "AddCustomLoginPolicy", CUSTOM_POLICY, bearer(owner.token))),
+  const creators = await creatorsOf({ type: ORG, id: orgId }, async () =>
+    expectOk(await client.call("management", "AddCustomLoginPolicy", CUSTOM_POLICY, bearer(owner.token))),
   );
   expect(creators).toEqual([owner.userId, owner.userId, owner.userId]);
 });
@@ -59,8 +55,8 @@ it("the first start's admin's call records the admin's user ID", async () => {
   const adminUserId = server.logs.find((line) => line.msg === "instance created")!.adminUserId;
   const factor = { type: "SECOND_FACTOR_TYPE_OTP_SMS" };
   const creators = await creatorsOf({ type: INSTANCE, id: server.instance.id }, async () => {
-    await ok(client.call("admin", "AddSecondFactorToLoginPolicy", factor, bearer(server.adminToken)));
-    await ok(client.call("admin", "RemoveSecondFactorFromLoginPolicy", factor, bearer(server.adminToken)));
+    expectOk(await client.call("admin", "AddSecondFactorToLoginPolicy", factor, bearer(server.adminToken)));
+    expectOk(await client.call("admin", "RemoveSecondFactorFromLoginPolicy", factor, bearer(server.adminToken)));
   });
   expect(creators).toEqual([adminUserId, adminUserId]);
 });
@@ -70,8 +66,8 @@ it("a JWT's call records its subject", async () => {
   const subject = "auditor@issuer.example.com";
   await principals.grant(subject, { orgs: { [orgId]: ["ORG_OWNER"] } });
   const jwt = await accessToken(key, subject);
-  const creators = await creatorsOf({ type: ORG, id: orgId }, () =>
-    ok(client.call("management", "AddCustomLoginPolicy", {}, { ...bearer(jwt), "x-zitadel-orgid": orgId })),
+  const creators = await creatorsOf({ type: ORG, id: orgId }, async () =>
+    expectOk(await client.call("management", "AddCustomLoginPolicy", {}, { ...bearer(jwt), "x-zitadel-orgid": orgId })),
   );
   expect(creators).toEqual([subject]);
 });

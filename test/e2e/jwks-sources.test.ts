@@ -7,10 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { expectOk, expectRefused, KEYS_UNAVAILABLE, TOKEN_INVALID } from "../support/access-refusals.js";
+import { expectRefused, KEYS_UNAVAILABLE, TOKEN_INVALID } from "../support/access-refusals.js";
 import { advanceClock, restartClock, stopClock } from "../support/clock.js";
 import { bearer } from "../support/connect-clients.js";
 import { GrpcJsClient } from "../support/grpc-js-client.js";
+import { expectOk } from "../support/grpc-outcomes.js";
 import { serveJwks, type JwksServer } from "../support/jwks-server.js";
 import { accessToken, issuerSettings, keySet, KeySetFile, signingKey, type SigningKey } from "../support/jwt-issuer.js";
 import { Principals } from "../support/principals.js";

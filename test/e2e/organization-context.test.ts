@@ -5,9 +5,10 @@
  * does not exist.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { expectError, expectOk, expectRefused, ORG_MISSING, PERMISSION_DENIED, withoutEvents } from "../support/access-refusals.js";
+import { expectRefused, ORG_MISSING, PERMISSION_DENIED, withoutEvents } from "../support/access-refusals.js";
 import { bearer } from "../support/connect-clients.js";
 import { GrpcJsClient } from "../support/grpc-js-client.js";
+import { expectError, expectOk } from "../support/grpc-outcomes.js";
 import { accessToken, issuerSettings, keySet, KeySetFile, signingKey, type SigningKey } from "../support/jwt-issuer.js";
 import { Principals, type Principal } from "../support/principals.js";
 import { rest } from "../support/rest-client.js";

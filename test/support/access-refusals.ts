@@ -6,32 +6,14 @@
 import { expect } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
 import type { GrpcResult } from "./grpc-js-client.js";
+import { expectError, type ExpectedError } from "./grpc-outcomes.js";
 import { eventCount } from "./test-database.js";
-
-export interface ExpectedError {
-  readonly code: status;
-  readonly id: string;
-  readonly key: string;
-}
 
 export const TOKEN_MISSING: ExpectedError = { code: status.UNAUTHENTICATED, id: "AUTH-x8Bz2", key: "Errors.Token.Missing" };
 export const TOKEN_INVALID: ExpectedError = { code: status.UNAUTHENTICATED, id: "AUTH-7fs1e", key: "Errors.Token.Invalid" };
 export const KEYS_UNAVAILABLE: ExpectedError = { code: status.UNAVAILABLE, id: "AUTH-Jwks5", key: "Errors.Token.KeysUnavailable" };
 export const PERMISSION_DENIED: ExpectedError = { code: status.PERMISSION_DENIED, id: "AUTH-5mWD2", key: "Errors.Permission.Denied" };
 export const ORG_MISSING: ExpectedError = { code: status.INVALID_ARGUMENT, id: "AUTH-0rgM1", key: "Errors.Org.Missing" };
-
-/** The call succeeded; its response. */
-export function expectOk(result: GrpcResult): Record<string, any> {
-  if (!result.ok) throw new Error(`expected OK, got ${status[result.code]}: ${result.message}`);
-  return result.response;
-}
-
-/** The call failed with the code and exactly one ErrorDetail, whose ID and key lead its message. */
-export function expectError(result: GrpcResult, expected: ExpectedError): void {
-  const { code, id, key } = expected;
-  expect(result).toMatchObject({ ok: false, code, detail: { id, message: key }, detailCount: 1 });
-  if (!result.ok) expect(result.message.startsWith(`${key} (${id})`)).toBe(true);
-}
 
 /** Runs the call and asserts that meanwhile no event was appended anywhere; returns what it returned. */
 export async function withoutEvents<T>(databaseUrl: string, call: () => Promise<T>): Promise<T> {
