@@ -147,6 +147,13 @@ describe("refused with Unauthenticated, Errors.Token.Invalid", () => {
     expect(await refused(Promise.resolve(`${header}.${forged}.${signature}`))).toContain("the token's signature is not valid");
   });
 
+  it("an unsecured token (alg none), with or without a signature", async () => {
+    const [, payload] = (await token()).split(".");
+    const header = Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url");
+    await refused(Promise.resolve(`${header}.${payload}.`));
+    expect(await refused(Promise.resolve(`${header}.${payload}.c2lnbmVk`))).toContain("the token's signing algorithm is not accepted");
+  });
+
   it("three dots' worth of garbage", async () => {
     expect(await refused(Promise.resolve("abc.def.ghi"))).toContain("the token is not a valid JWT");
   });

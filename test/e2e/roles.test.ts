@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { RoleTable } from "../../src/access/role-permissions.js";
 import { expectRefused, PERMISSION_DENIED, withoutEvents } from "../support/access-refusals.js";
 import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient } from "../support/grpc-js-client.js";
+import { GrpcJsClient, type GrpcResult, type GrpcService } from "../support/grpc-js-client.js";
 import { expectOk } from "../support/grpc-outcomes.js";
 import { Principals, type Principal, type Roles } from "../support/principals.js";
 import { rest } from "../support/rest-client.js";
@@ -29,46 +29,81 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-/** A server, and how its callers write and read there. */
-async function serve(env: Record<string, string> = {}) {
+/** Not among the default second factors: adding it is a change. */
+const SMS = { type: "SECOND_FACTOR_TYPE_OTP_SMS" };
+
+/** The calls the tests make as one caller or another on one server; a refused one must write nothing. */
+class PolicyCalls {
+  constructor(
+    readonly server: TestServer,
+    private readonly client: GrpcJsClient,
+  ) {}
+
+  /** Gives the organization a policy of its own; returns the organization written. */
+  async customize(caller: Principal, orgId?: string): Promise<string> {
+    return expectOk(await this.call("management", "AddCustomLoginPolicy", caller, orgId)).details.resourceOwner;
+  }
+
+  /** Gives the organization a policy of its own, then takes it away; returns the organization written. */
+  async customizeAndReset(caller: Principal, orgId?: string): Promise<string> {
+    const written = await this.customize(caller, orgId);
+    expectOk(await this.call("management", "ResetLoginPolicyToDefault", caller, orgId));
+    return written;
+  }
+
+  customizeRefused(caller: Principal, orgId?: string): Promise<string> {
+    return this.refused(() => this.call("management", "AddCustomLoginPolicy", caller, orgId));
+  }
+
+  resetRefused(caller: Principal, orgId?: string): Promise<string> {
+    return this.refused(() => this.call("management", "ResetLoginPolicyToDefault", caller, orgId));
+  }
+
+  async readOrg(caller: Principal, orgId?: string): Promise<void> {
+    expectOk(await this.call("management", "GetLoginPolicy", caller, orgId));
+  }
+
+  readOrgRefused(caller: Principal, orgId?: string): Promise<string> {
+    return this.refused(() => this.call("management", "GetLoginPolicy", caller, orgId));
+  }
+
+  /** Adds SMS codes to the default policy, then removes them. */
+  async changeDefault(caller: Principal): Promise<void> {
+    expectOk(await this.call("admin", "AddSecondFactorToLoginPolicy", caller, undefined, SMS));
+    expectOk(await this.call("admin", "RemoveSecondFactorFromLoginPolicy", caller, undefined, SMS));
+  }
+
+  changeDefaultRefused(caller: Principal): Promise<string> {
+    return this.refused(() => this.call("admin", "AddSecondFactorToLoginPolicy", caller, undefined, SMS));
+  }
+
+  async readDefault(caller: Principal): Promise<void> {
+    expectOk(await this.call("admin", "GetLoginPolicy", caller));
+  }
+
+  readDefaultRefused(caller: Principal): Promise<string> {
+    return this.refused(() => this.call("admin", "GetLoginPolicy", caller));
+  }
+
+  private call(service: GrpcService, method: string, caller: Principal, orgId?: string, request: object = {}): Promise<GrpcResult> {
+    return this.client.call(service, method, request, { ...bearer(caller.token), ...(orgId && { "x-zitadel-orgid": orgId }) });
+  }
+
+  private refused(call: () => Promise<GrpcResult>): Promise<string> {
+    return expectRefused(this.server.databaseUrl, call, PERMISSION_DENIED);
+  }
+}
+
+async function serve(env: Record<string, string> = {}): Promise<PolicyCalls> {
   const server = await startTestServer(env);
   servers.push(server);
   const client = new GrpcJsClient(`127.0.0.1:${server.address.port}`);
   clients.push(client);
-  const as = (caller: Principal, orgId?: string) => ({ ...bearer(caller.token), ...(orgId && { "x-zitadel-orgid": orgId }) });
-  const refused = (call: () => ReturnType<GrpcJsClient["call"]>) => expectRefused(server.databaseUrl, call, PERMISSION_DENIED);
-  return {
-    server,
-    /** Gives the organization a policy of its own; returns the organization written. */
-    async customize(caller: Principal, orgId?: string): Promise<string> {
-      return expectOk(await client.call("management", "AddCustomLoginPolicy", {}, as(caller, orgId))).details.resourceOwner;
-    },
-    /** Gives the organization a policy of its own, then takes it away; returns the organization written. */
-    async customizeAndReset(caller: Principal, orgId?: string): Promise<string> {
-      const written = await this.customize(caller, orgId);
-      expectOk(await client.call("management", "ResetLoginPolicyToDefault", {}, as(caller, orgId)));
-      return written;
-    },
-    customizeRefused: (caller: Principal, orgId?: string) =>
-      refused(() => client.call("management", "AddCustomLoginPolicy", {}, as(caller, orgId))),
-    resetRefused: (caller: Principal, orgId?: string) =>
-      refused(() => client.call("management", "ResetLoginPolicyToDefault", {}, as(caller, orgId))),
-    readOrg: async (caller: Principal, orgId?: string) => expectOk(await client.call("management", "GetLoginPolicy", {}, as(caller, orgId))),
-    readOrgRefused: (caller: Principal, orgId?: string) => refused(() => client.call("management", "GetLoginPolicy", {}, as(caller, orgId))),
-    /** Adds SMS codes to the default policy, then removes them. */
-    async changeDefault(caller: Principal): Promise<void> {
-      expectOk(await client.call("admin", "AddSecondFactorToLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }, as(caller)));
-      expectOk(await client.call("admin", "RemoveSecondFactorFromLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }, as(caller)));
-    },
-    changeDefaultRefused: (caller: Principal) =>
-      refused(() => client.call("admin", "AddSecondFactorToLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }, as(caller))),
-    readDefault: async (caller: Principal) => expectOk(await client.call("admin", "GetLoginPolicy", {}, as(caller))),
-    readDefaultRefused: (caller: Principal) => refused(() => client.call("admin", "GetLoginPolicy", {}, as(caller))),
-  };
+  return new PolicyCalls(server, client);
 }
 
 describe("the default role table", () => {
-  let calls: Awaited<ReturnType<typeof serve>>;
+  let calls: PolicyCalls;
   let orgA: string;
   let orgB: string;
   /** A machine user of org A with the roles. */
