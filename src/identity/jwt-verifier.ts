@@ -21,7 +21,10 @@ const reasons: Partial<Record<string, string>> = {
   ERR_JWT_EXPIRED: "the token has expired",
   ERR_JWS_SIGNATURE_VERIFICATION_FAILED: "the token's signature is not valid",
   ERR_JWKS_NO_MATCHING_KEY: "the token is not signed by a key of the issuer",
+  ERR_JWKS_MULTIPLE_MATCHING_KEYS: "the token names no key (kid), and the issuer has several for its algorithm",
   ERR_JOSE_ALG_NOT_ALLOWED: "the token's signing algorithm is not accepted",
+  // Only the token's header raises it here: an extension it marks critical (crit) that we do not know.
+  ERR_JOSE_NOT_SUPPORTED: "the token requires a JOSE extension that is not supported",
   ERR_JWS_INVALID: "the token is not a valid JWT",
   ERR_JWT_INVALID: "the token is not a valid JWT",
 };
@@ -35,18 +38,21 @@ export class JwtVerifier {
 
   /** The verified claims; Unauthenticated for a bad token, Unavailable when keys cannot be had. */
   async verify(token: string): Promise<JWTPayload & { sub: string }> {
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, this.keys, {
+      ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         algorithms: [...this.settings.algorithms],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ["sub", "exp"],
-      });
-      return payload as JWTPayload & { sub: string };
+      }));
     } catch (error) {
       throw refusal(error);
     }
+    // jose checks that sub is there, not what it is: a user ID, which RFC 7519 makes a string.
+    if (typeof payload.sub !== "string" || payload.sub === "") throw tokenInvalid(`the token's "sub" claim is not accepted`);
+    return payload as JWTPayload & { sub: string };
   }
 }
 

@@ -14,6 +14,7 @@ import { loginPolicyProjection, type LoginPolicyDocument } from "../../src/query
 import { describePostgres } from "../support/describe-postgres.js";
 import { bearer } from "../support/connect-clients.js";
 import { GrpcJsClient, type GrpcResult, type GrpcService } from "../support/grpc-js-client.js";
+import { expectOk } from "../support/grpc-outcomes.js";
 import { createDatabase, sharedClusterUrl } from "../support/postgres-cluster.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { removeTempDirs, tempDir } from "../support/temp-dir.js";
@@ -124,8 +125,8 @@ describePostgres("three replicas on one PostgreSQL database", () => {
       // Every replica reads the same policies, and they are what the events say.
       const reads = await Promise.all(
         clients.map(async (client) => ({
-          instance: ok(await client.call("admin", "GetLoginPolicy")),
-          org: ok(await client.call("management", "GetLoginPolicy", {}, { "x-zitadel-orgid": orgId })),
+          instance: expectOk(await client.call("admin", "GetLoginPolicy")),
+          org: expectOk(await client.call("management", "GetLoginPolicy", {}, { "x-zitadel-orgid": orgId })),
         })),
       );
       for (const read of reads.slice(1)) expect(read).toEqual(reads[0]);
@@ -141,11 +142,6 @@ describePostgres("three replicas on one PostgreSQL database", () => {
     }
   });
 });
-
-function ok(result: GrpcResult): Record<string, any> {
-  if (!result.ok) throw new Error(`expected OK, got ${status[result.code]}: ${result.message}`);
-  return result.response;
-}
 
 /** What a replica logged when it found or created the instance. */
 function startOf(replica: ServerProcess): { instanceId: string; created: boolean } {
