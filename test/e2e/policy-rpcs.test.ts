@@ -196,7 +196,12 @@ describe("ManagementService", () => {
     ] as const) {
       const result = await mgmt(method, request);
       failure(result, status.NOT_FOUND, "Org-M0sif", "Errors.Org.LoginPolicy.NotFound");
-      if (!result.ok) expect(result.message).toContain("add a custom login policy first");
+      // As @grpc/grpc-js hands it to its users: every character as sent, ":" included.
+      if (!result.ok) {
+        expect(result.message).toBe(
+          "Errors.Org.LoginPolicy.NotFound (Org-M0sif): the organization has no custom login policy and uses the default one; add a custom login policy first (AddCustomLoginPolicy)",
+        );
+      }
     }
   });
 
