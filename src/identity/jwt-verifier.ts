@@ -5,6 +5,8 @@
  */
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { signingKeysUnavailable, tokenInvalid } from "../access/access-errors.js";
+import type { DomainError } from "../errors.js";
+import type { Logger } from "../logger.js";
 import { keySet, type JwksSource } from "./jwks.js";
 
 export interface JwtSettings {
@@ -32,7 +34,10 @@ const reasons: Partial<Record<string, string>> = {
 export class JwtVerifier {
   private readonly keys: JWTVerifyGetKey;
 
-  constructor(private readonly settings: JwtSettings) {
+  constructor(
+    private readonly settings: JwtSettings,
+    private readonly logger: Logger,
+  ) {
     this.keys = keySet(settings.jwks);
   }
 
@@ -48,7 +53,12 @@ export class JwtVerifier {
         requiredClaims: ["sub", "exp"],
       }));
     } catch (error) {
-      throw refusal(error);
+      const refused = refusal(error);
+      if (refused.code === "Unavailable") {
+        // The caller only learns to try again; the operator needs to know why.
+        this.logger.warn({ jwks: this.settings.jwks, reason: (error as Error).message }, "JWT signing keys cannot be had");
+      }
+      throw refused;
     }
     // jose checks that sub is there, not what it is: a user ID, which RFC 7519 makes a string.
     if (typeof payload.sub !== "string" || payload.sub === "") throw tokenInvalid(`the token's "sub" claim is not accepted`);
@@ -56,7 +66,7 @@ export class JwtVerifier {
   }
 }
 
-function refusal(error: unknown): Error {
+function refusal(error: unknown): DomainError {
   if (error instanceof errors.JWTClaimValidationFailed) {
     return tokenInvalid(`the token's "${error.claim}" claim is ${error.reason === "missing" ? "missing" : "not accepted"}`);
   }

@@ -47,7 +47,7 @@ async function serve(keys: { file: string } | { url: string }) {
     const jwt = await accessToken(key, SUBJECT);
     return expectRefused(server.databaseUrl, () => client.call("admin", "GetLoginPolicy", {}, bearer(jwt)), expected);
   };
-  return { read, refused };
+  return { read, refused, logs: server.logs };
 }
 
 describe("a JWKS file", () => {
@@ -127,7 +127,12 @@ describe("a JWKS URL that cannot be reached", () => {
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
 
-    const { refused } = await serve({ url: `http://127.0.0.1:${port}/jwks.json` });
+    const url = `http://127.0.0.1:${port}/jwks.json`;
+    const { refused, logs } = await serve({ url });
     expect(await refused(oldKey, KEYS_UNAVAILABLE)).toContain("try again");
+    // The caller learns to try again; the log tells the operator why.
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 40, msg: "JWT signing keys cannot be had", jwks: { url }, reason: expect.any(String) }),
+    );
   });
 });
