@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // Example programs print their results.
+    files: ["examples/**/*.ts"],
+    rules: { "no-console": "off" },
+  },
+  {
     // Tests read responses as untyped JSON, the way a client in any language would.
     files: ["test/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },

@@ -77,7 +77,7 @@ export async function openService(config: Config, logger: Logger): Promise<Servi
       memberCommands: new MemberCommands(store, roles),
       roles,
       permissions,
-      authenticator: new Authenticator(store, config.jwt && new JwtVerifier(config.jwt)),
+      authenticator: new Authenticator(store, config.jwt && new JwtVerifier(config.jwt, logger)),
       authorizer: new Authorizer(store, roles),
       close: () => store.close(),
     };

@@ -41,7 +41,9 @@ export class Authorizer {
     }
     const orgId = requestedOrgId ?? caller.orgId;
     if (!orgId) throw organizationMissing();
-    if (!byInstanceRole && !this.roles.grants("org", memberships.orgs[orgId] ?? [], permission)) {
+    // Own keys only: the ID comes from the caller, and "constructor" is no membership.
+    const orgRoles = Object.hasOwn(memberships.orgs, orgId) ? memberships.orgs[orgId]! : [];
+    if (!byInstanceRole && !this.roles.grants("org", orgRoles, permission)) {
       throw permissionDeniedError();
     }
     // Checked after the roles, and refused the same way, so that an outsider cannot tell

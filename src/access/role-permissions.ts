@@ -3,6 +3,7 @@
  * ZITADEL's; a JSON file of the same shape can replace it (LPS_ROLES_FILE).
  */
 import { readFileSync } from "node:fs";
+import { ConfigError, SETTINGS } from "../config.js";
 import type { MembershipScope } from "../events/aggregates.js";
 
 export type RoleTable = Readonly<Record<MembershipScope, Readonly<Record<string, readonly string[]>>>>;
@@ -42,19 +43,21 @@ export class RolePermissions {
 
 /**
  * Reads and checks a role table file. Every permission it names must be one some method
- * declares, so that a typo cannot silently grant nothing.
+ * declares, so that a typo cannot silently grant nothing. A file that will not do is a
+ * configuration problem: the operator is told what to fix, and the start ends.
  */
 export function loadRoleTable(path: string, declared: ReadonlySet<string>): RoleTable {
+  const refuse = (problems: string[]) => new ConfigError(problems.map((problem) => `${SETTINGS.rolesFile.env}: ${path}: ${problem}`));
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new Error(`roles file ${path}: ${(error as Error).message}`, { cause: error });
+    throw refuse([(error as Error).message]);
   }
   const problems: string[] = [];
   const table = parsed as Record<string, unknown>;
   if (typeof table !== "object" || table === null || Array.isArray(table)) {
-    throw new Error(`roles file ${path}: expected {"instance": {...}, "org": {...}}`);
+    throw refuse(['expected {"instance": {...}, "org": {...}}']);
   }
   for (const key of Object.keys(table)) {
     if (key !== "instance" && key !== "org") problems.push(`unknown scope "${key}" (use "instance" and "org")`);
@@ -75,6 +78,6 @@ export function loadRoleTable(path: string, declared: ReadonlySet<string>): Role
       }
     }
   }
-  if (problems.length > 0) throw new Error(`roles file ${path}: ${problems.join("; ")}`);
+  if (problems.length > 0) throw refuse(problems);
   return { instance: table.instance ?? {}, org: table.org ?? {} } as RoleTable;
 }

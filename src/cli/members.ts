@@ -20,33 +20,25 @@ function membershipTable(memberships: readonly Membership[]): string {
   );
 }
 
-const ORG_OPTION = { org: "the organization (default: the instance)" };
+/** `members grant` and `members revoke`: they differ in the command they run. */
+function roleChange(verb: string, summary: string, action: "grantRole" | "revokeRole"): OperatorCommand {
+  return {
+    words: ["members", verb],
+    args: ["<user ID>", "<role>"],
+    options: { org: "the organization (default: the instance)" },
+    summary,
+    async run(context, { args, options }) {
+      const [userId, role] = args as [string, string];
+      await context.service.memberCommands[action](target(context, options.org), userId, role, context.creator);
+      const memberships = await context.identities.membershipsOf(userId);
+      return { json: memberships, text: membershipTable(memberships) };
+    },
+  };
+}
 
 export const memberCommands: readonly OperatorCommand[] = [
-  {
-    words: ["members", "grant"],
-    args: ["<user ID>", "<role>"],
-    options: ORG_OPTION,
-    summary: "grant a role on the instance or an organization",
-    async run(context, { args, options }) {
-      const [userId, role] = args as [string, string];
-      await context.service.memberCommands.grantRole(target(context, options.org), userId, role, context.creator);
-      const memberships = await context.identities.membershipsOf(userId);
-      return { json: memberships, text: membershipTable(memberships) };
-    },
-  },
-  {
-    words: ["members", "revoke"],
-    args: ["<user ID>", "<role>"],
-    options: ORG_OPTION,
-    summary: "revoke a role on the instance or an organization",
-    async run(context, { args, options }) {
-      const [userId, role] = args as [string, string];
-      await context.service.memberCommands.revokeRole(target(context, options.org), userId, role, context.creator);
-      const memberships = await context.identities.membershipsOf(userId);
-      return { json: memberships, text: membershipTable(memberships) };
-    },
-  },
+  roleChange("grant", "grant a role on the instance or an organization", "grantRole"),
+  roleChange("revoke", "revoke a role on the instance or an organization", "revokeRole"),
   {
     words: ["members", "list"],
     args: [],

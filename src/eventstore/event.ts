@@ -25,7 +25,3 @@ export interface StoredEvent<P = unknown> extends NewEvent<P> {
   readonly creator: string;
   readonly createdAt: Date;
 }
-
-export function sameAggregate(a: AggregateRef, b: AggregateRef): boolean {
-  return a.type === b.type && a.id === b.id;
-}

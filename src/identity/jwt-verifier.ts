@@ -5,6 +5,8 @@
  */
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { signingKeysUnavailable, tokenInvalid } from "../access/access-errors.js";
+import type { DomainError } from "../errors.js";
+import type { Logger } from "../logger.js";
 import { keySet, type JwksSource } from "./jwks.js";
 
 export interface JwtSettings {
@@ -21,7 +23,10 @@ const reasons: Partial<Record<string, string>> = {
   ERR_JWT_EXPIRED: "the token has expired",
   ERR_JWS_SIGNATURE_VERIFICATION_FAILED: "the token's signature is not valid",
   ERR_JWKS_NO_MATCHING_KEY: "the token is not signed by a key of the issuer",
+  ERR_JWKS_MULTIPLE_MATCHING_KEYS: "the token names no key (kid), and the issuer has several for its algorithm",
   ERR_JOSE_ALG_NOT_ALLOWED: "the token's signing algorithm is not accepted",
+  // Only the token's header raises it here: an extension it marks critical (crit) that we do not know.
+  ERR_JOSE_NOT_SUPPORTED: "the token requires a JOSE extension that is not supported",
   ERR_JWS_INVALID: "the token is not a valid JWT",
   ERR_JWT_INVALID: "the token is not a valid JWT",
 };
@@ -29,28 +34,39 @@ const reasons: Partial<Record<string, string>> = {
 export class JwtVerifier {
   private readonly keys: JWTVerifyGetKey;
 
-  constructor(private readonly settings: JwtSettings) {
+  constructor(
+    private readonly settings: JwtSettings,
+    private readonly logger: Logger,
+  ) {
     this.keys = keySet(settings.jwks);
   }
 
   /** The verified claims; Unauthenticated for a bad token, Unavailable when keys cannot be had. */
   async verify(token: string): Promise<JWTPayload & { sub: string }> {
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, this.keys, {
+      ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         algorithms: [...this.settings.algorithms],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ["sub", "exp"],
-      });
-      return payload as JWTPayload & { sub: string };
+      }));
     } catch (error) {
-      throw refusal(error);
+      const refused = refusal(error);
+      if (refused.code === "Unavailable") {
+        // The caller only learns to try again; the operator needs to know why.
+        this.logger.warn({ jwks: this.settings.jwks, reason: (error as Error).message }, "JWT signing keys cannot be had");
+      }
+      throw refused;
     }
+    // jose checks that sub is there, not what it is: a user ID, which RFC 7519 makes a string.
+    if (typeof payload.sub !== "string" || payload.sub === "") throw tokenInvalid(`the token's "sub" claim is not accepted`);
+    return payload as JWTPayload & { sub: string };
   }
 }
 
-function refusal(error: unknown): Error {
+function refusal(error: unknown): DomainError {
   if (error instanceof errors.JWTClaimValidationFailed) {
     return tokenInvalid(`the token's "${error.claim}" claim is ${error.reason === "missing" ? "missing" : "not accepted"}`);
   }

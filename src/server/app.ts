@@ -80,6 +80,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       logger,
       readMaxBytes: config.maxRequestBytes,
       shutdownSignal: shutdown.signal,
+      quietServices: new Set([Health, ServerReflectionV1, ServerReflectionV1alpha].map((s) => s.typeName)),
     });
     const rest = createRestGateway({ services: POLICY_SERVICES, rpc, toStatus, logger, maxRequestBytes: config.maxRequestBytes });
     // Each door serves the requests that are its own and passes on the rest; the first

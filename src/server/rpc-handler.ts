@@ -35,6 +35,11 @@ export interface RpcHandlerOptions {
   readonly readMaxBytes: number;
   /** Aborts calls still running when the server gives up waiting for them at shutdown. */
   readonly shutdownSignal?: AbortSignal;
+  /**
+   * Services whose calls are logged at debug level only: health checks, which probes make
+   * every few seconds, and reflection.
+   */
+  readonly quietServices?: ReadonlySet<string>;
 }
 
 /** One way into the service over HTTP (RPCs, REST, health probes ...). */
@@ -92,8 +97,9 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
       const started = performance.now();
       const protocol = protocolOf(uReq.header.get("content-type"));
       const logged = uReq.contextValues?.get(callProtocolKey) ?? protocol;
+      const level = options.quietServices?.has(handler.service.typeName) ? "debug" : "info";
       const log = (code: string) =>
-        logger.info({ rpc: handler.requestPath, protocol: logged, code, ms: round(performance.now() - started) }, "rpc");
+        logger[level]({ rpc: handler.requestPath, protocol: logged, code, ms: round(performance.now() - started) }, "rpc");
       const settle: Settle = (error) => {
         const final = error && toStatus(error);
         log(codeName(final));

@@ -36,7 +36,8 @@ export function createStatusMapper(logger: Logger): StatusMapper {
   return function toStatus(error: unknown): ConnectError {
     if (error instanceof DomainError) return error.code === "Internal" ? internal(error) : fromDomain(error);
     if (error instanceof StoreUnavailable) {
-      logger.warn({ err: error }, "database unavailable");
+      // Expected while the database is away: the reason is enough, a stack would be noise.
+      logger.warn({ reason: error.message }, "database unavailable");
       return fromDomain(
         new DomainError("Unavailable", "STORE-Unav1", "Errors.Storage.Unavailable", "the database cannot be reached; try again"),
       );

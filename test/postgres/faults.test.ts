@@ -6,11 +6,12 @@ import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
 import pg from "pg";
 import { bearer } from "../../harness/connect-clients.js";
-import { GrpcJsClient, type GrpcResult } from "../../harness/grpc-js-client.js";
+import { GrpcJsClient } from "../../harness/grpc-js-client.js";
 import { PostgresCluster } from "../../harness/postgres-cluster.js";
 import { removeTempDirs } from "../../harness/temp-dir.js";
 import { StoreUnavailable } from "../../src/eventstore/store.js";
 import { describePostgres } from "../support/describe-postgres.js";
+import { expectOk } from "../support/grpc-outcomes.js";
 import { launchServerProcess, runCli } from "../support/server-process.js";
 import { openStore } from "../support/test-database.js";
 import { testClusterOptions } from "../support/test-postgres.js";
@@ -19,11 +20,6 @@ import { waitFor } from "../support/wait-for.js";
 
 const RETRYING = "PostgreSQL is not reachable yet; retrying";
 const UNAVAILABLE = { ok: false, code: status.UNAVAILABLE, detail: { id: "STORE-Unav1", message: "Errors.Storage.Unavailable" } };
-
-function ok(result: GrpcResult): Record<string, any> {
-  if (!result.ok) throw new Error(`expected OK, got ${status[result.code]}: ${result.message}`);
-  return result.response;
-}
 
 /** The log lines of start-up attempts that found the database down. */
 function retryLines(output: string): Record<string, unknown>[] {
@@ -96,7 +92,7 @@ describePostgres("PostgreSQL going away", () => {
     const server = await startTestServer({ LPS_DATABASE_URL: await cluster.createDatabase() });
     const client = clientOf(server);
     try {
-      const added = ok(await client.call("admin", "AddSecondFactorToLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }));
+      const added = expectOk(await client.call("admin", "AddSecondFactorToLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }));
 
       await cluster.stop("immediate");
       expect(await client.call("admin", "GetLoginPolicy")).toMatchObject(UNAVAILABLE);
@@ -109,10 +105,10 @@ describePostgres("PostgreSQL going away", () => {
       await cluster.start();
       await waitFor(async () => (await client.call("admin", "GetLoginPolicy")).ok, "the service to answer again");
       await expect(server.store.ping()).resolves.toBeUndefined();
-      const { policy } = ok(await client.call("admin", "GetLoginPolicy"));
+      const { policy } = expectOk(await client.call("admin", "GetLoginPolicy"));
       expect(policy.secondFactors).toContain("SECOND_FACTOR_TYPE_OTP_SMS");
       expect(policy.details.sequence).toBe(added.details.sequence);
-      const removed = ok(await client.call("admin", "RemoveSecondFactorFromLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }));
+      const removed = expectOk(await client.call("admin", "RemoveSecondFactorFromLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }));
       expect(BigInt(removed.details.sequence)).toBe(BigInt(added.details.sequence) + 1n);
       expect(server.logs.filter((line) => line.msg === "internal error")).toEqual([]);
     } finally {
@@ -165,9 +161,9 @@ describePostgres("PostgreSQL going away", () => {
       const store = await openStore(url);
       expect((await store.events({ type: "org", id: orgId })).map((e) => e.type)).toEqual(["org.added"]);
       await store.close();
-      expect(ok(await client.call("management", "GetLoginPolicy")).isDefault).toBe(true);
+      expect(expectOk(await client.call("management", "GetLoginPolicy")).isDefault).toBe(true);
       // Four events after org.added: the policy and its three factors, numbered without a gap.
-      expect(ok(await client.call("management", "AddCustomLoginPolicy", policy)).details.sequence).toBe("5");
+      expect(expectOk(await client.call("management", "AddCustomLoginPolicy", policy)).details.sequence).toBe("5");
     } finally {
       await blocker.end();
       client.close();

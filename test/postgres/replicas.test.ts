@@ -16,6 +16,7 @@ import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import type { StoredEvent } from "../../src/eventstore/event.js";
 import { loginPolicyProjection, type LoginPolicyDocument } from "../../src/query/login-policy-projection.js";
 import { describePostgres } from "../support/describe-postgres.js";
+import { expectOk } from "../support/grpc-outcomes.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { openStore } from "../support/test-database.js";
 import { sharedClusterUrl } from "../support/test-postgres.js";
@@ -125,8 +126,8 @@ describePostgres("three replicas on one PostgreSQL database", () => {
       // Every replica reads the same policies, and they are what the events say.
       const reads = await Promise.all(
         clients.map(async (client) => ({
-          instance: ok(await client.call("admin", "GetLoginPolicy")),
-          org: ok(await client.call("management", "GetLoginPolicy", {}, { "x-zitadel-orgid": orgId })),
+          instance: expectOk(await client.call("admin", "GetLoginPolicy")),
+          org: expectOk(await client.call("management", "GetLoginPolicy", {}, { "x-zitadel-orgid": orgId })),
         })),
       );
       for (const read of reads.slice(1)) expect(read).toEqual(reads[0]);
@@ -142,11 +143,6 @@ describePostgres("three replicas on one PostgreSQL database", () => {
     }
   });
 });
-
-function ok(result: GrpcResult): Record<string, any> {
-  if (!result.ok) throw new Error(`expected OK, got ${status[result.code]}: ${result.message}`);
-  return result.response;
-}
 
 /** What a replica logged when it found or created the instance. */
 function startOf(replica: ServerProcess): { instanceId: string; created: boolean } {

@@ -57,3 +57,23 @@ export async function takeDocumentAway(databaseUrl: string, projection: string, 
     await client.end();
   };
 }
+
+/** How many events the database holds, on every aggregate: counted behind the service's back. */
+export async function eventCount(databaseUrl: string): Promise<number> {
+  const query = "SELECT count(*) AS count FROM events";
+  if (databaseUrl.startsWith("sqlite:")) {
+    const db = new Database(databaseUrl.slice("sqlite:".length), { readonly: true });
+    try {
+      return (db.prepare(query).get() as { count: number }).count;
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    return Number((await client.query(query)).rows[0].count);
+  } finally {
+    await client.end();
+  }
+}

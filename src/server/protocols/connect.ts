@@ -22,7 +22,7 @@ const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 export async function finalizeConnectUnary(res: UniversalServerResponse, settle: Settle): Promise<UniversalServerResponse> {
   const body = res.body as AsyncIterable<Uint8Array> | undefined;
   if (!body) return res;
-  if (res.status === 200) return { ...res, body: withEnd(body, () => settle(undefined)) };
+  if (res.status === 200) return { ...res, body: withEnd(body, settle, () => settle(undefined)) };
   // The handler has finished: the error body is complete and small.
   const header = new Headers(res.header);
   let bytes = await readAllBytes(body, MAX_ERROR_BODY_BYTES);

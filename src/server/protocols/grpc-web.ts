@@ -1,10 +1,10 @@
 /** gRPC-Web: the status travels in a trailer frame at the end of the body. */
 import { ConnectError, Code } from "@connectrpc/connect";
 import type { UniversalServerResponse } from "@connectrpc/connect/protocol";
-import { findTrailerError, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
+import { findTrailerError } from "@connectrpc/connect/protocol-grpc";
 import { trailerFlag, trailerParse, trailerSerialize } from "@connectrpc/connect/protocol-grpc-web";
 import { rewriteFinalFrame } from "./final-frame.js";
-import { compressionNamed, STATUS_HEADERS, type Settle } from "./settle.js";
+import { compressionNamed, writeGrpcStatus, type Settle } from "./settle.js";
 
 export function finalizeGrpcWeb(res: UniversalServerResponse, settle: Settle): UniversalServerResponse {
   if (!res.body) return res;
@@ -12,9 +12,7 @@ export function finalizeGrpcWeb(res: UniversalServerResponse, settle: Settle): U
     const trailer = trailerParse(data);
     const error = findTrailerError(trailer);
     const final = settle(error);
-    if (final === error || !final) return data;
-    for (const name of STATUS_HEADERS) trailer.delete(name);
-    return trailerSerialize(setTrailerStatus(trailer, final));
+    return final ? trailerSerialize(writeGrpcStatus(trailer, final, error)) : data;
   };
   return {
     ...res,

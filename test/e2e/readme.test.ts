@@ -1,0 +1,95 @@
+/**
+ * The README's commands work as printed: its curl calls, its operator commands and its
+ * Connect client run against a real server, changed only in the port (the server listens on
+ * a free one) and in where they run (a directory holding data/admin.pat, as after a start).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+
+const exec = promisify(execFile);
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
+
+let server: TestServer;
+let workdir: string;
+
+beforeAll(async () => {
+  const dir = tempDir();
+  server = await startTestServer({ LPS_ADMIN_PAT_PATH: join(dir, "admin.pat") });
+  workdir = tempDir();
+  mkdirSync(join(workdir, "data"));
+  copyFileSync(join(dir, "admin.pat"), join(workdir, "data", "admin.pat"));
+});
+
+afterAll(async () => {
+  await server.close();
+  removeTempDirs();
+});
+
+/** The shell commands of a README section, continuation lines joined. */
+function commandsIn(section: string): string[] {
+  const start = README.indexOf(`## ${section}\n`);
+  const text = README.slice(start, README.indexOf("\n## ", start + 3));
+  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return blocks
+    .flatMap((block) => block.replace(/\\\n\s*/g, "").split("\n"))
+    .map((line) => line.replace(/\s+#.*$/, "").trim())
+    .filter(Boolean);
+}
+
+async function sh(command: string, cwd: string, env: Record<string, string> = {}): Promise<string> {
+  const onOurPort = command.replaceAll("127.0.0.1:8080", `127.0.0.1:${server.address.port}`);
+  const { stdout } = await exec("sh", ["-c", onOurPort], { cwd, env: { ...process.env, ...env } });
+  return stdout;
+}
+
+describe("the README", () => {
+  it("has curl calls in 'Call it' that succeed as printed, in order", async () => {
+    const curls = commandsIn("Call it").filter((c) => c.startsWith("curl "));
+    expect(curls).toHaveLength(4);
+    const answers = [];
+    for (const curl of curls) answers.push(JSON.parse(await sh(curl, workdir)));
+    expect(answers[0].policy).toMatchObject({ isDefault: true });
+    expect(answers[1].details).toMatchObject({ resourceOwner: server.instance.id });
+    expect(answers[2].result).toContain("SECOND_FACTOR_TYPE_OTP_SMS");
+    expect(answers[3].details).toMatchObject({ resourceOwner: server.instance.id });
+  });
+
+  it("has operator commands that work in sequence, each ID fed to the next", async () => {
+    const commands = commandsIn("Operator commands");
+    expect(commands).toHaveLength(4);
+    const env = {
+      LPS_DATABASE_URL: server.databaseUrl,
+      LPS_ADMIN_PAT_PATH: join(workdir, "data", "admin.pat"),
+      LPS_LOG_LEVEL: "warn",
+    };
+    const ids: Record<string, string> = {};
+    const outputs = [];
+    for (const command of commands) {
+      const filled = command.replace("<org ID>", ids.org ?? "").replace("<user ID>", ids.user ?? "");
+      const output = (await sh(filled, ROOT, env)).trim();
+      outputs.push(output);
+      if (command.includes("orgs add")) ids.org = output;
+      if (command.includes("users add")) ids.user = output;
+    }
+    expect(ids.org).toMatch(/^\d+$/);
+    expect(ids.user).toMatch(/^\d+$/);
+    expect(outputs[2]).toContain("ORG_OWNER");
+    expect(outputs[3]).toMatch(/^lps_[\w-]{43}$/);
+  });
+
+  it("shows examples/connect-client.ts as it is, and that client runs", async () => {
+    const example = readFileSync(join(ROOT, "examples", "connect-client.ts"), "utf8");
+    expect(README).toContain("```ts\n" + example + "```");
+    const { stdout } = await exec(process.execPath, [join(ROOT, "dist", "examples", "connect-client.js")], {
+      env: { ...process.env, LPS_URL: server.url, LPS_ADMIN_PAT_PATH: join(workdir, "data", "admin.pat") },
+    });
+    expect(stdout).toBe("default policy; passkeys allowed; second factors: 2\n");
+  });
+});
