@@ -6,7 +6,7 @@
 import Database from "better-sqlite3";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import pg from "pg";
-import type { Calls } from "./policy-reads.js";
+import type { Calls } from "./load-generator.js";
 
 const ROW = "payload of about the size of one event";
 

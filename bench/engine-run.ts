@@ -7,7 +7,7 @@ import type { Engine } from "./engines.js";
 import type { Fixture } from "./fixture.js";
 import { measure, measureAgainst, type Measured, type Subject } from "./measurement.js";
 import type { BenchOptions } from "./options.js";
-import type { Calls } from "./policy-reads.js";
+import type { Calls } from "./load-generator.js";
 import type { Row } from "./row.js";
 import type { ServiceUnderTest } from "./service-under-test.js";
 

@@ -8,7 +8,7 @@ import { findPostgresBinaries, PostgresCluster } from "../harness/postgres-clust
 import { tempDir } from "../harness/temp-dir.js";
 import { postgresCommits, sqliteCommits } from "./commit-floor.js";
 import type { EngineName } from "./options.js";
-import type { Calls } from "./policy-reads.js";
+import type { Calls } from "./load-generator.js";
 
 export interface Engine {
   readonly name: EngineName;

@@ -6,8 +6,9 @@
  */
 import { bearer } from "../harness/connect-clients.js";
 import { GrpcJsClient, type GrpcService } from "../harness/grpc-js-client.js";
-import type { Calls, Target } from "./policy-reads.js";
-import { okOrThrow, ORG_HEADER } from "./policy-reads.js";
+import { ORG_HEADER } from "../src/interceptors/org-context.js";
+import type { Calls } from "./load-generator.js";
+import { okOrThrow, type Target } from "./policy-reads.js";
 
 export const SECOND_FACTOR_TYPES = [
   "SECOND_FACTOR_TYPE_OTP",

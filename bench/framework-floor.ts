@@ -9,7 +9,8 @@ import { GetLoginPolicyResponseSchema as AdminAnswerSchema } from "../gen/zitade
 import { GetLoginPolicyResponseSchema as ManagementAnswerSchema } from "../gen/zitadel/management/v1/management_pb.js";
 import { bearer, policyClients } from "../harness/connect-clients.js";
 import { launchListeningProcess } from "../harness/server-process.js";
-import { ORG_HEADER, REST_POLICY_PATH, type Target } from "./policy-reads.js";
+import { ORG_HEADER } from "../src/interceptors/org-context.js";
+import { REST_POLICY_PATH, type Target } from "./policy-reads.js";
 
 const NOOP_SERVER = fileURLToPath(new URL("./noop-server.js", import.meta.url));
 

@@ -11,6 +11,12 @@ import { cpuTimeMs } from "./process-cpu.js";
 /** One call by the caller with this index; resolves when answered OK, throws on any other answer. */
 export type Call = (caller: number) => Promise<void>;
 
+/** Calls for the load generator, and how to let go of their connections. */
+export interface Calls {
+  readonly call: Call;
+  close(): void;
+}
+
 export interface LoadSettings {
   readonly concurrency: number;
   readonly warmupMs: number;

@@ -4,9 +4,8 @@
  * run shows where it is. A row and its baseline are measured in turns (A B A B ...), so
  * that what else the machine does meanwhile falls on both alike.
  */
-import { combine, percentile, runLoad, type LoadResult } from "./load-generator.js";
+import { combine, percentile, runLoad, type Calls, type LoadResult } from "./load-generator.js";
 import type { BenchOptions } from "./options.js";
-import type { Calls } from "./policy-reads.js";
 import type { Row } from "./row.js";
 
 export interface Labels {

@@ -18,7 +18,6 @@ import {
   ManagementService,
 } from "../gen/zitadel/management/v1/management_pb.js";
 import { listen } from "../src/server/listener.js";
-import { REST_POLICY_PATH } from "./policy-reads.js";
 
 const [adminAnswer, managementAnswer, restAnswer] = process.argv.slice(2);
 if (restAnswer === undefined) throw new Error("usage: noop-server.js <admin answer> <management answer> <REST answer>");
@@ -30,8 +29,9 @@ const handler = connectNodeAdapter({
     router.rpc(AdminService.method.getLoginPolicy, () => admin);
     router.rpc(ManagementService.method.getLoginPolicy, () => management);
   },
+  // The benchmark GETs one REST route only, so any GET is that one.
   fallback: (req, res) => {
-    if (req.method !== "GET" || req.url !== REST_POLICY_PATH) {
+    if (req.method !== "GET") {
       res.writeHead(404);
       res.end();
       return;

@@ -7,7 +7,8 @@
 import { status } from "@grpc/grpc-js";
 import { bearer, policyClients, type PolicyClients } from "../harness/connect-clients.js";
 import { GrpcJsClient, type GrpcResult } from "../harness/grpc-js-client.js";
-import type { Call } from "./load-generator.js";
+import { ORG_HEADER } from "../src/interceptors/org-context.js";
+import type { Calls } from "./load-generator.js";
 
 export const READ_PROTOCOLS = ["grpc", "connect-json", "connect-binary", "rest"] as const;
 export type ReadProtocol = (typeof READ_PROTOCOLS)[number];
@@ -15,20 +16,12 @@ export type ReadProtocol = (typeof READ_PROTOCOLS)[number];
 /** The REST route of Admin GetLoginPolicy. */
 export const REST_POLICY_PATH = "/admin/v1/policies/login";
 
-export const ORG_HEADER = "x-zitadel-orgid";
-
 /** A server to call, and the token to call it with. */
 export interface Target {
   readonly url: string;
   /** host:port, for gRPC clients. */
   readonly address: string;
   readonly token: string;
-}
-
-/** Calls for the load generator, and how to let go of their connections. */
-export interface Calls {
-  readonly call: Call;
-  close(): void;
 }
 
 /** Admin GetLoginPolicy: the instance's default policy. */

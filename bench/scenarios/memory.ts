@@ -7,9 +7,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EngineRun } from "../engine-run.js";
 import { factorToggles } from "../factor-toggles.js";
-import { runLoad } from "../load-generator.js";
+import { runLoad, type Calls } from "../load-generator.js";
 import type { Measured } from "../measurement.js";
-import { adminPolicyRead, orgPolicyRead, READ_PROTOCOLS, type Calls } from "../policy-reads.js";
+import { adminPolicyRead, orgPolicyRead, READ_PROTOCOLS } from "../policy-reads.js";
 import type { Row } from "../row.js";
 
 export interface MemorySample {
