@@ -5,9 +5,9 @@
 import type { Baselines } from "./baselines.js";
 import type { Engine } from "./engines.js";
 import type { Fixture } from "./fixture.js";
-import { measure, measureAgainst, type Measured, type Subject } from "./measurement.js";
-import type { BenchOptions } from "./options.js";
 import type { Calls } from "./load-generator.js";
+import { measureAgainst, type Subject } from "./measurement.js";
+import type { BenchOptions } from "./options.js";
 import type { Row } from "./row.js";
 import type { ServiceUnderTest } from "./service-under-test.js";
 
@@ -15,7 +15,6 @@ export class EngineRun {
   constructor(
     readonly options: BenchOptions,
     readonly engine: Engine,
-    readonly databaseUrl: string,
     readonly fixture: Fixture,
     readonly service: ServiceUnderTest,
     readonly baselines: Baselines,
@@ -24,10 +23,6 @@ export class EngineRun {
   /** Calls to the service, by the run's number of callers unless given. */
   subject(scenario: string, protocol: string, calls: Calls, callers = this.options.concurrency): Subject {
     return { labels: { engine: this.engine.name, scenario, protocol }, calls, callers, serverPid: this.service.pid };
-  }
-
-  measure(subject: Subject): Promise<Measured> {
-    return measure(this.options, subject);
   }
 
   measureAgainst(baseline: Subject, subject: Subject): Promise<Row[]> {

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { findPostgresBinaries, PostgresCluster } from "../harness/postgres-cluster.js";
 import { tempDir } from "../harness/temp-dir.js";
 import { postgresCommits, sqliteCommits } from "./commit-floor.js";
-import type { EngineName } from "./options.js";
 import type { Calls } from "./load-generator.js";
+import type { EngineName } from "./options.js";
 
 export interface Engine {
   readonly name: EngineName;

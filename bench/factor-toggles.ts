@@ -5,7 +5,7 @@
  * the same policy still race for its aggregate's next sequence, and a loser decides again.
  */
 import { bearer } from "../harness/connect-clients.js";
-import { GrpcJsClient, type GrpcService } from "../harness/grpc-js-client.js";
+import { GrpcJsClient } from "../harness/grpc-js-client.js";
 import { ORG_HEADER } from "../src/interceptors/org-context.js";
 import type { Calls } from "./load-generator.js";
 import { okOrThrow, type Target } from "./policy-reads.js";
@@ -44,7 +44,7 @@ export async function factorToggles(target: Target, toggles: readonly Toggle[]):
       // Flipped whatever the answer: after a failed write the other one sets things right,
       // failing once more at most.
       present[caller] = !present[caller];
-      okOrThrow(await client.call(policy.service as GrpcService, method, { type: factor }, headers(policy)));
+      okOrThrow(await client.call(policy.service, method, { type: factor }, headers(policy)));
     },
     close: () => client.close(),
   };

@@ -1,7 +1,7 @@
 /**
  * Measurements: a scenario's calls under the load generator for the run's warm-up and
  * duration, labelled for the table, and reported on stderr as they finish so that a long
- * run shows where it is. A row and its baseline are measured in turns (A B A B ...), so
+ * run shows where it is. A row and its baseline are measured in turns (A B B A ...), so
  * that what else the machine does meanwhile falls on both alike.
  */
 import { combine, percentile, runLoad, type Calls, type LoadResult } from "./load-generator.js";
@@ -29,13 +29,8 @@ export interface Subject {
   readonly serverPid?: number;
 }
 
-/** A pause after switching turns, for the connections to fill with calls again. */
+/** Calls before each turn is measured, for its connections to fill with calls again. */
 const REWARM_MS = 200;
-
-export async function measure(options: BenchOptions, subject: Subject): Promise<Measured> {
-  const [measured] = await measureInTurns(options, [subject]);
-  return measured!;
-}
 
 /** The subject and its baseline, as two rows of the table; the subject's compares with the baseline. */
 export async function measureAgainst(options: BenchOptions, baseline: Subject, subject: Subject): Promise<Row[]> {
@@ -45,18 +40,15 @@ export async function measureAgainst(options: BenchOptions, baseline: Subject, s
 
 async function measureInTurns(options: BenchOptions, subjects: readonly Subject[]): Promise<Measured[]> {
   const results = subjects.map((): LoadResult[] => []);
+  const load = (subject: Subject, warmupMs: number, durationMs: number) =>
+    runLoad(subject.calls.call, { concurrency: subject.callers, warmupMs, durationMs, serverPid: subject.serverPid });
   try {
+    // All warm up before any is measured, so that the first measured is not the coldest.
+    for (const subject of subjects) await load(subject, 0, options.warmupMs);
     for (let round = 0; round < options.rounds; round++) {
-      for (const [i, subject] of subjects.entries()) {
-        results[i]!.push(
-          await runLoad(subject.calls.call, {
-            concurrency: subject.callers,
-            warmupMs: round === 0 ? options.warmupMs : REWARM_MS,
-            durationMs: options.durationMs / options.rounds,
-            serverPid: subject.serverPid,
-          }),
-        );
-      }
+      // Each round in the other order (A B, B A, ...), so that none is always measured first.
+      const turns = round % 2 === 0 ? [...subjects.keys()] : [...subjects.keys()].reverse();
+      for (const i of turns) results[i]!.push(await load(subjects[i]!, REWARM_MS, options.durationMs / options.rounds));
     }
   } finally {
     for (const subject of subjects) subject.calls.close();
@@ -71,5 +63,6 @@ async function measureInTurns(options: BenchOptions, subjects: readonly Subject[
 function report({ engine, scenario, protocol, callers, result }: Measured): void {
   const rate = Math.round(result.ok / result.seconds);
   const p50 = percentile(result.latenciesMs, 0.5).toFixed(2);
-  process.stderr.write(`${engine} · ${scenario} · ${protocol} · ${callers} callers: ${rate}/s, p50 ${p50} ms, ${result.errors} errors\n`);
+  const who = `${callers} caller${callers === 1 ? "" : "s"}`;
+  process.stderr.write(`${engine} · ${scenario} · ${protocol} · ${who}: ${rate}/s, p50 ${p50} ms, ${result.errors} errors\n`);
 }

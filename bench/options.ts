@@ -4,16 +4,17 @@
  */
 import { parseArgs } from "node:util";
 
-/** In the order they run: history before writes, so that its short history is short. */
-export const SCENARIOS = ["reads", "management", "history", "writes", "memory"] as const;
+/** In the order they run. */
+export const SCENARIOS = ["reads", "management", "writes", "history", "memory"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const ENGINES = ["sqlite", "postgres"] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 export interface BenchOptions {
-  /** How long each scenario is measured, after its warm-up. */
+  /** How long each row is measured, over all its turns. */
   readonly durationMs: number;
+  /** How long each row is called before its first turn is measured. */
   readonly warmupMs: number;
   /**
    * A row and its baseline are measured in turns, this many each, which shares out between
@@ -24,7 +25,7 @@ export interface BenchOptions {
   readonly concurrency: number;
   /** How long the memory scenario keeps the load up. */
   readonly memoryMs: number;
-  /** Events added to the instance's aggregate before the history scenario. */
+  /** How many more events the long history has than the short one. */
   readonly historyEvents: number;
   readonly scenarios: ReadonlySet<Scenario>;
   readonly engines: readonly EngineName[];
@@ -44,7 +45,7 @@ scenario briefly (under a minute); the defaults run each for 10 s after 2 s of w
 
 const DEFAULTS = { concurrency: "16", scenarios: SCENARIOS.join(","), engines: "sqlite", "history-events": "10000" };
 const FULL = { ...DEFAULTS, duration: "10", warmup: "2", rounds: "5", "memory-duration": "30" };
-const QUICK = { ...DEFAULTS, duration: "1", warmup: "0.2", rounds: "2", "memory-duration": "3" };
+const QUICK = { ...DEFAULTS, duration: "0.8", warmup: "0.2", rounds: "2", "memory-duration": "3" };
 
 const FLAGS = {
   quick: { type: "boolean" },

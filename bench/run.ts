@@ -29,16 +29,16 @@ interface Results {
 async function runEngine(options: BenchOptions, engine: Engine, baselines: Baselines, results: Results): Promise<void> {
   const databaseUrl = await engine.newDatabase();
   const adminPatPath = join(tempDir("lps-bench-"), "admin.pat");
-  // One organization with a custom policy for each writer.
-  const fixture = await prepareDatabase(databaseUrl, adminPatPath, options.concurrency);
+  process.stderr.write(`${engine.name} · preparing the database (${options.historyEvents} events for the long history)\n`);
+  const fixture = await prepareDatabase(databaseUrl, adminPatPath, options.concurrency, options.historyEvents);
   const service = await startServiceUnderTest(databaseUrl, adminPatPath);
   try {
-    const run = new EngineRun(options, engine, databaseUrl, fixture, service, baselines);
+    const run = new EngineRun(options, engine, fixture, service, baselines);
     const { scenarios } = options;
     if (scenarios.has("reads")) results.rows.push(...(await readScenarios(run)));
     if (scenarios.has("management")) results.rows.push(...(await managementScenarios(run)));
-    if (scenarios.has("history")) results.rows.push(...(await historyScenarios(run)));
     if (scenarios.has("writes")) results.rows.push(...(await writeScenarios(run)));
+    if (scenarios.has("history")) results.rows.push(...(await historyScenarios(run)));
     if (scenarios.has("memory")) {
       const report = await memoryScenario(run);
       results.rows.push(report.row);
