@@ -9,7 +9,11 @@
 import { existsSync, readdirSync } from "node:fs";
 import process from "node:process";
 
-/** initdb and pg_ctl: LPS_TEST_POSTGRES_BIN, or the newest /usr/lib/postgresql/<version>/bin (Debian). */
+/**
+ * initdb and pg_ctl: LPS_TEST_POSTGRES_BIN, or the newest /usr/lib/postgresql/<version>/bin
+ * (Debian), as harness/postgres-cluster.ts finds them for the benchmark; Jest reads this file
+ * before it can load TypeScript, so it looks for itself.
+ */
 function findPostgresBinaries() {
   if (process.env.LPS_TEST_POSTGRES_BIN) return process.env.LPS_TEST_POSTGRES_BIN;
   const root = "/usr/lib/postgresql";
@@ -19,7 +23,7 @@ function findPostgresBinaries() {
 }
 
 const postgresBin = findPostgresBinaries();
-// The test harness (test/support/postgres-cluster.ts) reads these; jest's workers inherit them.
+// test/support/test-postgres.ts reads these; jest's workers inherit them.
 if (postgresBin) process.env.LPS_TEST_POSTGRES_BIN = postgresBin;
 else {
   process.env.LPS_TEST_POSTGRES_SKIPPED =

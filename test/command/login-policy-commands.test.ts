@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
+import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { setUpInstance } from "../../src/command/instance-setup.js";
 import { LoginPolicyCommands, type PolicyOwner } from "../../src/command/login-policy-commands.js";
 import { DEFAULT_FACTORS, DEFAULT_SETTINGS } from "../../src/domain/login-policy.js";
@@ -10,7 +11,6 @@ import { IdGenerator } from "../../src/id-generator.js";
 import type { InstanceDocument } from "../../src/query/instance-projection.js";
 import { LoginPolicyQueries } from "../../src/query/login-policy-queries.js";
 import { projections } from "../../src/query/projections.js";
-import { removeTempDirs, tempDir } from "../support/temp-dir.js";
 
 afterAll(removeTempDirs);
 

@@ -3,15 +3,15 @@
  * that caller authenticated and whichever protocol it used.
  */
 import { afterAll, beforeAll, expect, it } from "@jest/globals";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient } from "../../harness/grpc-js-client.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { INSTANCE, ORG } from "../../src/events/aggregates.js";
 import type { AggregateRef } from "../../src/eventstore/event.js";
-import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient } from "../support/grpc-js-client.js";
 import { expectOk } from "../support/grpc-outcomes.js";
 import { accessToken, issuerSettings, keySet, KeySetFile, signingKey, type SigningKey } from "../support/jwt-issuer.js";
 import { Principals } from "../support/principals.js";
 import { rest } from "../support/rest-client.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 let server: TestServer;

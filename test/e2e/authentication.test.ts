@@ -8,17 +8,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/glob
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
+import { bearer, policyClients, transport } from "../../harness/connect-clients.js";
+import { GrpcJsClient } from "../../harness/grpc-js-client.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { expectRefused, TOKEN_INVALID, TOKEN_MISSING, withoutEvents } from "../support/access-refusals.js";
 import { advanceClock, restartClock, stopClock } from "../support/clock.js";
-import { bearer, policyClients, transport } from "../support/connect-clients.js";
-import { GrpcJsClient } from "../support/grpc-js-client.js";
 import { expectOk } from "../support/grpc-outcomes.js";
 import { accessToken, signingKey } from "../support/jwt-issuer.js";
 import { Principals, type Principal } from "../support/principals.js";
 import { ReflectionClient } from "../support/reflection-client.js";
 import { rest } from "../support/rest-client.js";
 import { SERVED_SERVICES } from "../support/served-services.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 let server: TestServer;

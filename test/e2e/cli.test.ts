@@ -3,8 +3,8 @@ import { afterAll, describe, expect, it } from "@jest/globals";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { runCli, startServerProcess } from "../support/server-process.js";
-import { removeTempDirs, tempDir } from "../support/temp-dir.js";
 import { freshDatabaseUrl } from "../support/test-database.js";
 
 const exec = promisify(execFile);

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import http2 from "node:http2";
-import { bearer } from "../support/connect-clients.js";
+import { bearer } from "../../harness/connect-clients.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { envelope } from "../support/raw-rpc.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const CONSOLE = "https://console.example.com";

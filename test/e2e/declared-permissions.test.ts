@@ -14,13 +14,13 @@ import { join } from "node:path";
 import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
 import { auth_option } from "../../gen/zitadel/v1/options_pb.js";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient, type GrpcService } from "../../harness/grpc-js-client.js";
+import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import type { RoleTable } from "../../src/access/role-permissions.js";
 import type { MembershipScope } from "../../src/events/aggregates.js";
 import { expectRefused, PERMISSION_DENIED } from "../support/access-refusals.js";
-import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient, type GrpcService } from "../support/grpc-js-client.js";
 import { Principals, type Principal } from "../support/principals.js";
-import { removeTempDirs, tempDir } from "../support/temp-dir.js";
 import { eventCount } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 

@@ -5,11 +5,11 @@
  */
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient, type GrpcResult } from "../../harness/grpc-js-client.js";
+import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import type { EventStore } from "../../src/eventstore/store.js";
-import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient, type GrpcResult } from "../support/grpc-js-client.js";
 import { startServerProcess } from "../support/server-process.js";
-import { removeTempDirs, tempDir } from "../support/temp-dir.js";
 import { freshDatabaseUrl, openStore } from "../support/test-database.js";
 
 afterAll(removeTempDirs);

@@ -10,11 +10,11 @@ import * as protoLoader from "@grpc/proto-loader";
 import { fileURLToPath } from "node:url";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
-import { transport, type ProtocolName } from "../support/connect-clients.js";
+import { transport, type ProtocolName } from "../../harness/connect-clients.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { http2Request } from "../support/http2-request.js";
 import { decodeStatusDetails } from "../support/raw-rpc.js";
 import { SERVED_SERVICES } from "../support/served-services.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const definition = protoLoader.loadSync("grpc/health/v1/health.proto", {

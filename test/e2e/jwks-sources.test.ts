@@ -7,15 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient } from "../../harness/grpc-js-client.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { expectRefused, KEYS_UNAVAILABLE, TOKEN_INVALID } from "../support/access-refusals.js";
 import { advanceClock, restartClock, stopClock } from "../support/clock.js";
-import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient } from "../support/grpc-js-client.js";
 import { expectOk } from "../support/grpc-outcomes.js";
 import { serveJwks, type JwksServer } from "../support/jwks-server.js";
 import { accessToken, issuerSettings, keySet, KeySetFile, signingKey, type SigningKey } from "../support/jwt-issuer.js";
 import { Principals } from "../support/principals.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const SUBJECT = "reader@issuer.example.com";

@@ -6,13 +6,13 @@
  * leaves the event log as it was.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient } from "../../harness/grpc-js-client.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { expectRefused, TOKEN_INVALID } from "../support/access-refusals.js";
-import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient } from "../support/grpc-js-client.js";
 import { expectOk } from "../support/grpc-outcomes.js";
 import { accessToken, AUDIENCE, ISSUER, issuerSettings, keySet, KeySetFile, signingKey, type SigningKey, type TokenOptions } from "../support/jwt-issuer.js";
 import { Principals } from "../support/principals.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const SUBJECT = "alice@issuer.example.com";

@@ -10,9 +10,9 @@ import https from "node:https";
 import net from "node:net";
 import { networkInterfaces } from "node:os";
 import { gzipSync, gunzipSync } from "node:zlib";
-import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient } from "../support/grpc-js-client.js";
-import { removeTempDirs } from "../support/temp-dir.js";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient } from "../../harness/grpc-js-client.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { selfSignedCertificate } from "../support/tls-certificate.js";
 

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient } from "../support/grpc-js-client.js";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient } from "../../harness/grpc-js-client.js";
+import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { runCli } from "../support/server-process.js";
-import { removeTempDirs, tempDir } from "../support/temp-dir.js";
 import { freshDatabaseUrl } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 

@@ -5,14 +5,14 @@
  * does not exist.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient } from "../../harness/grpc-js-client.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { expectRefused, ORG_MISSING, PERMISSION_DENIED, withoutEvents } from "../support/access-refusals.js";
-import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient } from "../support/grpc-js-client.js";
 import { expectError, expectOk } from "../support/grpc-outcomes.js";
 import { accessToken, issuerSettings, keySet, KeySetFile, signingKey, type SigningKey } from "../support/jwt-issuer.js";
 import { Principals, type Principal } from "../support/principals.js";
 import { rest } from "../support/rest-client.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 /** The claim by which ZITADEL's tokens name their user's organization. */

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
-import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient, type GrpcResult } from "../support/grpc-js-client.js";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient, type GrpcResult } from "../../harness/grpc-js-client.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { expectError, expectOk } from "../support/grpc-outcomes.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 let server: TestServer;

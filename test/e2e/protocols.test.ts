@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { MultiFactorType } from "../../gen/zitadel/policy/v1/login_policy_pb.js";
-import { bearer, policyClients, type ProtocolName } from "../support/connect-clients.js";
+import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
+import { bearer, policyClients, type ProtocolName } from "../../harness/connect-clients.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { decodeStatusDetails, grpcRaw, grpcWebRaw } from "../support/raw-rpc.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { takeDocumentAway } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 

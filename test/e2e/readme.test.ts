@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { removeTempDirs, tempDir } from "../support/temp-dir.js";
+import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const exec = promisify(execFile);

@@ -10,13 +10,13 @@ import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptor
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import protobuf from "protobufjs";
-import { auth_option } from "../../gen/zitadel/v1/options_pb.js";
 import { http } from "../../gen/google/api/annotations_pb.js";
+import { auth_option } from "../../gen/zitadel/v1/options_pb.js";
+import { bearer } from "../../harness/connect-clients.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { bufCurl } from "../support/buf-curl.js";
-import { bearer } from "../support/connect-clients.js";
 import { fileHead, ReflectionClient, type ReflectionVersion } from "../support/reflection-client.js";
 import { SERVED_SERVICES } from "../support/served-services.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 let server: TestServer;

@@ -5,12 +5,12 @@
  * checked-in OpenAPI document gives it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { bearer } from "../../harness/connect-clients.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { orgCreation } from "../../src/command/org-creation.js";
-import { bearer } from "../support/connect-clients.js";
 import { http2Request } from "../support/http2-request.js";
 import { errorProblems, openApi, responseProblems } from "../support/openapi-validator.js";
 import { rest as restCall, type RestAnswer, type RestRequest } from "../support/rest-client.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { takeDocumentAway } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 

@@ -8,15 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient, type GrpcResult, type GrpcService } from "../../harness/grpc-js-client.js";
+import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import type { RoleTable } from "../../src/access/role-permissions.js";
 import { expectRefused, PERMISSION_DENIED, withoutEvents } from "../support/access-refusals.js";
-import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient, type GrpcResult, type GrpcService } from "../support/grpc-js-client.js";
 import { expectOk } from "../support/grpc-outcomes.js";
 import { Principals, type Principal, type Roles } from "../support/principals.js";
 import { rest } from "../support/rest-client.js";
 import { runCli } from "../support/server-process.js";
-import { removeTempDirs, tempDir } from "../support/temp-dir.js";
 import { freshDatabaseUrl } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 

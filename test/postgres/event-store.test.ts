@@ -1,11 +1,12 @@
 /** The store contract on PostgreSQL, and what only the PostgreSQL engine has. */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import pg from "pg";
-import { createLogger } from "../../src/logger.js";
+import { createDatabase } from "../../harness/postgres-cluster.js";
 import { PostgresEventStore } from "../../src/eventstore/postgres.js";
-import { describePostgres } from "../support/describe-postgres.js";
-import { createDatabase, sharedClusterUrl } from "../support/postgres-cluster.js";
+import { createLogger } from "../../src/logger.js";
 import { contractProjections, describeEventStoreContract } from "../store/event-store-contract.js";
+import { describePostgres } from "../support/describe-postgres.js";
+import { sharedClusterUrl } from "../support/test-postgres.js";
 
 function open(url: string, poolSize = 10): Promise<PostgresEventStore> {
   return PostgresEventStore.open({ url, poolSize, startupWaitMs: 0 }, contractProjections, createLogger("silent"));

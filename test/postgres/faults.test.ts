@@ -5,15 +5,16 @@
 import { afterAll, beforeAll, expect, it } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
 import pg from "pg";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient } from "../../harness/grpc-js-client.js";
+import { PostgresCluster } from "../../harness/postgres-cluster.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
 import { StoreUnavailable } from "../../src/eventstore/store.js";
-import { bearer } from "../support/connect-clients.js";
 import { describePostgres } from "../support/describe-postgres.js";
-import { GrpcJsClient } from "../support/grpc-js-client.js";
 import { expectOk } from "../support/grpc-outcomes.js";
-import { PostgresCluster } from "../support/postgres-cluster.js";
 import { launchServerProcess, runCli } from "../support/server-process.js";
-import { removeTempDirs } from "../support/temp-dir.js";
 import { openStore } from "../support/test-database.js";
+import { testClusterOptions } from "../support/test-postgres.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -36,7 +37,7 @@ describePostgres("PostgreSQL going away", () => {
   let cluster: PostgresCluster;
 
   beforeAll(async () => {
-    cluster = await PostgresCluster.start();
+    cluster = await PostgresCluster.start(testClusterOptions());
   }, 60_000);
 
   afterAll(async () => {

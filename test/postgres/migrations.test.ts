@@ -1,10 +1,11 @@
 /** The PostgreSQL schema is migrated at start, once, however many replicas start together. */
 import { expect, it } from "@jest/globals";
 import pg from "pg";
+import { createDatabase } from "../../harness/postgres-cluster.js";
 import { PostgresEventStore } from "../../src/eventstore/postgres.js";
 import { createLogger } from "../../src/logger.js";
 import { describePostgres } from "../support/describe-postgres.js";
-import { createDatabase, sharedClusterUrl } from "../support/postgres-cluster.js";
+import { sharedClusterUrl } from "../support/test-postgres.js";
 
 function open(url: string): Promise<PostgresEventStore> {
   return PostgresEventStore.open({ url, poolSize: 2, startupWaitMs: 0 }, [], createLogger("silent"));

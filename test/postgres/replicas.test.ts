@@ -9,16 +9,17 @@ import { afterAll, expect, it } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient, type GrpcResult, type GrpcService } from "../../harness/grpc-js-client.js";
+import { createDatabase } from "../../harness/postgres-cluster.js";
+import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import type { StoredEvent } from "../../src/eventstore/event.js";
 import { loginPolicyProjection, type LoginPolicyDocument } from "../../src/query/login-policy-projection.js";
 import { describePostgres } from "../support/describe-postgres.js";
-import { bearer } from "../support/connect-clients.js";
-import { GrpcJsClient, type GrpcResult, type GrpcService } from "../support/grpc-js-client.js";
 import { expectOk } from "../support/grpc-outcomes.js";
-import { createDatabase, sharedClusterUrl } from "../support/postgres-cluster.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { removeTempDirs, tempDir } from "../support/temp-dir.js";
 import { openStore } from "../support/test-database.js";
+import { sharedClusterUrl } from "../support/test-postgres.js";
 
 afterAll(removeTempDirs);
 

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "@jest/globals";
 import Database from "better-sqlite3";
 import { join } from "node:path";
+import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { SqliteEventStore } from "../../src/eventstore/sqlite.js";
-import { removeTempDirs, tempDir } from "../support/temp-dir.js";
 import { contractProjections, describeEventStoreContract } from "./event-store-contract.js";
 
 afterAll(removeTempDirs);

@@ -5,7 +5,7 @@
  */
 import { expect } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
-import type { GrpcResult } from "./grpc-js-client.js";
+import type { GrpcResult } from "../../harness/grpc-js-client.js";
 import { expectError, type ExpectedError } from "./grpc-outcomes.js";
 import { eventCount } from "./test-database.js";
 

@@ -1,6 +1,6 @@
 /** `describe` for tests that need PostgreSQL: on a machine without it, skipped, and the name says why. */
 import { describe } from "@jest/globals";
-import { postgresSkipReason } from "./postgres-cluster.js";
+import { postgresSkipReason } from "./test-postgres.js";
 
 export function describePostgres(name: string, tests: () => void): void {
   if (postgresSkipReason) describe.skip(`${name} (skipped: ${postgresSkipReason})`, tests);

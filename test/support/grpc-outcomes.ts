@@ -1,7 +1,7 @@
 /** What a call through the @grpc/grpc-js client must have come to: a response, or a given error. */
 import { expect } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
-import type { GrpcResult } from "./grpc-js-client.js";
+import type { GrpcResult } from "../../harness/grpc-js-client.js";
 
 export interface ExpectedError {
   readonly code: status;

@@ -5,7 +5,7 @@
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JSONWebKeySet, type JWTPayload } from "jose";
 import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir } from "./temp-dir.js";
+import { tempDir } from "../../harness/temp-dir.js";
 
 export const ISSUER = "https://issuer.example.com";
 export const AUDIENCE = "login-policy-service";

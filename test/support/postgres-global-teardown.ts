@@ -1,5 +1,5 @@
 /** Removes the cluster postgres-global-setup.ts started. */
-import type { PostgresCluster } from "./postgres-cluster.js";
+import type { PostgresCluster } from "../../harness/postgres-cluster.js";
 
 export default async function removeSharedCluster(): Promise<void> {
   await (globalThis as { sharedPostgresCluster?: PostgresCluster }).sharedPostgresCluster?.destroy();

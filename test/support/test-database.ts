@@ -5,13 +5,14 @@
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import pg from "pg";
+import { createDatabase } from "../../harness/postgres-cluster.js";
+import { tempDir } from "../../harness/temp-dir.js";
 import { loadConfig } from "../../src/config.js";
 import { openEventStore } from "../../src/eventstore/open.js";
 import type { Projection } from "../../src/eventstore/projection.js";
 import type { EventStore } from "../../src/eventstore/store.js";
 import { createLogger } from "../../src/logger.js";
-import { createDatabase, sharedClusterUrl } from "./postgres-cluster.js";
-import { tempDir } from "./temp-dir.js";
+import { sharedClusterUrl } from "./test-postgres.js";
 
 export async function freshDatabaseUrl(): Promise<string> {
   if (process.env.LPS_TEST_ENGINE === "postgres") return createDatabase(sharedClusterUrl());

@@ -7,10 +7,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { tempDir } from "../../harness/temp-dir.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { startApp, type App } from "../../src/server/app.js";
-import { tempDir } from "./temp-dir.js";
 import { freshDatabaseUrl } from "./test-database.js";
 
 export interface TestServer extends App {

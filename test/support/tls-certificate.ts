@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir } from "./temp-dir.js";
+import { tempDir } from "../../harness/temp-dir.js";
 
 export interface Certificate {
   readonly certPath: string;

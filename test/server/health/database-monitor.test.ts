@@ -6,12 +6,12 @@
 import { afterAll, afterEach, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { removeTempDirs, tempDir } from "../../../harness/temp-dir.js";
 import { SqliteEventStore } from "../../../src/eventstore/sqlite.js";
 import type { EventStore } from "../../../src/eventstore/store.js";
 import { createLogger } from "../../../src/logger.js";
 import { DatabaseMonitor } from "../../../src/server/health/database-monitor.js";
 import { Readiness, type ServingState } from "../../../src/server/health/readiness.js";
-import { removeTempDirs, tempDir } from "../../support/temp-dir.js";
 
 afterAll(removeTempDirs);
 

@@ -5,9 +5,9 @@
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import protobuf from "protobufjs";
-import { fileURLToPath } from "node:url";
+import { repositoryPath } from "./repository.js";
 
-const PROTO_DIR = fileURLToPath(new URL("../../proto", import.meta.url));
+const PROTO_DIR = repositoryPath("proto");
 
 const definition = protoLoader.loadSync(["zitadel/admin/v1/admin.proto", "zitadel/management/v1/management.proto"], {
   includeDirs: [PROTO_DIR],

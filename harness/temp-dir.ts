@@ -1,4 +1,4 @@
-/** Throwaway directories, removed when the test file ends. */
+/** Throwaway directories, removed together when a test file or a benchmark run ends. */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

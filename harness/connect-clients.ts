@@ -1,8 +1,8 @@
 /** connect-node clients for each protocol the browser and backend callers use. */
 import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
-import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
+import { AdminService } from "../gen/zitadel/admin/v1/admin_pb.js";
+import { ManagementService } from "../gen/zitadel/management/v1/management_pb.js";
 
 export type ProtocolName = "connect-json" | "connect-binary" | "grpc-web" | "grpc";
 

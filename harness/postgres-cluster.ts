@@ -1,13 +1,14 @@
 /**
- * A throwaway PostgreSQL cluster: initdb and pg_ctl from Debian's postgresql package (found
- * by jest.config.js), in a temp directory, on a free port of 127.0.0.1, with its unix socket
- * in the same directory. As root, the server runs as the `postgres` user (PostgreSQL
- * refuses to run as root). fsync is off: tests stop and crash the server, never the machine,
- * and what a crashed server had committed is still in the operating system's cache.
+ * A throwaway PostgreSQL cluster: initdb and pg_ctl from Debian's postgresql package, in a
+ * temp directory, on a free port of 127.0.0.1, with its unix socket in the same directory.
+ * As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root).
+ *
+ * This module imports nothing of the repository's own: jest's global setup loads it with a
+ * plain require().
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,17 +17,26 @@ import pg from "pg";
 
 const run = promisify(execFile);
 
-/** Why PostgreSQL tests cannot run on this machine; undefined when they can. */
-export const postgresSkipReason: string | undefined = process.env.LPS_TEST_POSTGRES_SKIPPED || undefined;
-
-/** The superuser URL of the cluster the whole test run shares (started by jest's global setup). */
-export function sharedClusterUrl(): string {
-  const url = process.env.LPS_TEST_POSTGRES_URL;
-  if (!url) throw new Error(`no PostgreSQL cluster for this run: ${postgresSkipReason ?? "the postgres test project starts it"}`);
-  return url;
+export interface ClusterOptions {
+  /** The directory holding initdb and pg_ctl. */
+  readonly bin: string;
+  /**
+   * With false, fsync and full-page writes are off: for a cluster that may be stopped and
+   * crashed but whose machine stays up, so what it committed is still in the operating
+   * system's cache. Measuring commits needs true.
+   */
+  readonly durable: boolean;
 }
 
-/** A new, empty database in the cluster, for one test file or one test. */
+/** The newest /usr/lib/postgresql/<version>/bin that holds initdb (Debian's layout), if any. */
+export function findPostgresBinaries(): string | undefined {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(`${root}/${v}/bin/initdb`)) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  return newest && `${root}/${newest}/bin`;
+}
+
+/** A new, empty database in the cluster. */
 export async function createDatabase(clusterUrl: string): Promise<string> {
   const name = `lps_${randomBytes(6).toString("hex")}`;
   const client = new pg.Client(clusterUrl);
@@ -48,9 +58,7 @@ export class PostgresCluster {
     readonly port: number,
   ) {}
 
-  static async start(): Promise<PostgresCluster> {
-    const bin = process.env.LPS_TEST_POSTGRES_BIN;
-    if (!bin) throw new Error(`cannot start PostgreSQL: ${postgresSkipReason ?? "LPS_TEST_POSTGRES_BIN is not set"}`);
+  static async start({ bin, durable }: ClusterOptions): Promise<PostgresCluster> {
     const dir = mkdtempSync(join(tmpdir(), "lps-pg-"));
     const owner = serverUser();
     if (owner) chownSync(dir, owner.uid, owner.gid);
@@ -63,8 +71,7 @@ export class PostgresCluster {
         `port = ${cluster.port}`,
         `unix_socket_directories = '${dir}'`,
         "max_connections = 200",
-        "fsync = off",
-        "full_page_writes = off",
+        ...(durable ? [] : ["fsync = off", "full_page_writes = off"]),
         "",
       ].join("\n"),
     );

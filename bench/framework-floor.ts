@@ -1,0 +1,42 @@
+/**
+ * Starts the no-op server (noop-server.ts) in a child process, with the answers the
+ * service gives: the Admin and Management policies read once over Connect, and the REST
+ * body read once over HTTP.
+ */
+import { toBinary } from "@bufbuild/protobuf";
+import { fileURLToPath } from "node:url";
+import { GetLoginPolicyResponseSchema as AdminAnswerSchema } from "../gen/zitadel/admin/v1/admin_pb.js";
+import { GetLoginPolicyResponseSchema as ManagementAnswerSchema } from "../gen/zitadel/management/v1/management_pb.js";
+import { bearer, policyClients } from "../harness/connect-clients.js";
+import { launchListeningProcess } from "../harness/server-process.js";
+import { ORG_HEADER } from "../src/interceptors/org-context.js";
+import { REST_POLICY_PATH, type Target } from "./policy-reads.js";
+
+const NOOP_SERVER = fileURLToPath(new URL("./noop-server.js", import.meta.url));
+
+export interface FloorServer extends Target {
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** `orgId`: the organization whose policy Management GetLoginPolicy answers. */
+export async function startFrameworkFloor(service: Target, orgId: string): Promise<FloorServer> {
+  const { admin, management } = policyClients("connect-binary", service.url, bearer(service.token));
+  const adminAnswer = await admin.getLoginPolicy({});
+  const managementAnswer = await management.getLoginPolicy({}, { headers: { [ORG_HEADER]: orgId } });
+  const rest = await fetch(service.url + REST_POLICY_PATH, { headers: bearer(service.token) });
+  if (rest.status !== 200) throw new Error(`REST ${REST_POLICY_PATH} answered HTTP ${rest.status}`);
+  const args = [
+    Buffer.from(toBinary(AdminAnswerSchema, adminAnswer)).toString("base64"),
+    Buffer.from(toBinary(ManagementAnswerSchema, managementAnswer)).toString("base64"),
+    await rest.text(),
+  ];
+  const floor = await launchListeningProcess(NOOP_SERVER, args, { PATH: process.env.PATH ?? "" }).listening;
+  return {
+    url: floor.url,
+    address: new URL(floor.url).host,
+    token: service.token,
+    pid: floor.child.pid!,
+    stop: async () => void (await floor.stop()),
+  };
+}

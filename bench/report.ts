@@ -1,0 +1,97 @@
+/**
+ * The run's printout: its settings, one table of every measurement with its ratios to its
+ * baseline, the first error of any row that had errors, and the server's memory over the
+ * sustained load.
+ */
+import { cpus } from "node:os";
+import { percentile, type LoadResult } from "./load-generator.js";
+import type { BenchOptions } from "./options.js";
+import type { Row } from "./row.js";
+import type { MemoryReport } from "./scenarios/memory.js";
+import { textTable } from "./text-table.js";
+
+const TITLES = ["engine", "scenario", "protocol", "callers", "calls/s", "p50 ms", "p99 ms", "errors", "server CPU",
+  "server µs/call", "client µs/call", "× calls/s", "× server µs"];
+
+const LEGEND = `calls/s counts calls answered OK; any other answer is an error. server CPU is the server
+process's CPU time over the measured time (100% = one core); µs/call is CPU time per OK call,
+the server's and this process's (the clients'). × calls/s and × server µs compare a row with
+its baseline, the row above it: the no-op connect-node server for reads, bare commits for
+writes, the short history for the long one. On a machine whose cores are all busy, the
+server's µs/call is the steadier measure of its cost.`;
+
+export function header(options: BenchOptions): string {
+  const cpu = cpus();
+  return (
+    `Login Policy Service benchmark, ${new Date().toISOString()}: node ${process.version}, ` +
+    `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}\n` +
+    `${options.durationMs / 1000} s per scenario after ${options.warmupMs / 1000} s of warm-up, ` +
+    `${options.concurrency} callers unless the row says otherwise; server in a child process, ` +
+    `logging every call (info)\n\n`
+  );
+}
+
+export function resultsTable(rows: readonly Row[]): string {
+  const errors = rows
+    .filter((row) => row.measured.result.errors > 0)
+    .map(({ measured: m }) => `errors in ${m.engine} ${m.scenario} (${m.protocol}): first was "${m.result.firstError}"\n`);
+  return `${textTable(TITLES, 3, rows.map(cells))}\n${LEGEND}\n${errors.length > 0 ? `\n${errors.join("")}` : ""}`;
+}
+
+function cells({ measured, baseline }: Row): string[] {
+  const { result } = measured;
+  const rate = callsPerSecond(result);
+  const serverCost = serverMicrosPerCall(result);
+  const baselineCost = baseline && serverMicrosPerCall(baseline.result);
+  return [
+    measured.engine,
+    measured.scenario,
+    measured.protocol,
+    String(measured.callers),
+    Math.round(rate).toLocaleString("en"),
+    percentile(result.latenciesMs, 0.5).toFixed(2),
+    percentile(result.latenciesMs, 0.99).toFixed(2),
+    String(result.errors),
+    result.serverCpuMs === undefined ? "-" : `${Math.round((result.serverCpuMs / (result.seconds * 1000)) * 100)}%`,
+    serverCost === undefined ? "-" : Math.round(serverCost).toLocaleString("en"),
+    Math.round((result.clientCpuMs * 1000) / result.ok).toLocaleString("en"),
+    baseline ? ratio(rate, callsPerSecond(baseline.result)) : "",
+    serverCost !== undefined && baselineCost !== undefined ? ratio(serverCost, baselineCost) : "",
+  ];
+}
+
+function callsPerSecond(result: LoadResult): number {
+  return result.ok / result.seconds;
+}
+
+function serverMicrosPerCall(result: LoadResult): number | undefined {
+  return result.serverCpuMs === undefined ? undefined : (result.serverCpuMs * 1000) / result.ok;
+}
+
+function ratio(value: number, baseline: number): string {
+  return `${(value / baseline).toFixed(2)}×`;
+}
+
+const MB = 1024 * 1024;
+
+export function memoryTable(report: MemoryReport): string {
+  const { result } = report.row.measured;
+  const first = report.samples[0]!;
+  const last = report.samples.at(-1)!;
+  const change = (bytes: number) => `${bytes >= 0 ? "+" : ""}${(bytes / MB).toFixed(1)}`;
+  const rows = report.samples.map((sample, i) => [
+    i === 0 ? "before" : i === report.samples.length - 1 ? "after" : `${sample.atSeconds.toFixed(1)} s`,
+    (sample.residentBytes / MB).toFixed(1),
+    (sample.heapUsedBytes / MB).toFixed(1),
+  ]);
+  const underLoad = report.samples.slice(1, -1);
+  const [early, late] = [underLoad[0]!, underLoad.at(-1)!];
+  rows.push(
+    ["before → after", change(last.residentBytes - first.residentBytes), change(last.heapUsedBytes - first.heapUsedBytes)],
+    ["first → last under load", change(late.residentBytes - early.residentBytes), change(late.heapUsedBytes - early.heapUsedBytes)],
+  );
+  return (
+    `\nServer memory (${report.engine}), each after a full garbage collection, over ` +
+    `${result.seconds.toFixed(0)} s of mixed load (${result.ok.toLocaleString("en")} calls):\n${textTable(["", "RSS MB", "heap used MB"], 1, rows)}`
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * Second factors added and removed over gRPC, each write one short transaction, against
+ * the engine's bare commits by as many writers:
+ * - the instance's policy by one writer: a write's latency with nobody in the way;
+ * - the instance's policy by four writers, one factor each: all race for one aggregate's
+ *   sequence, so losers decide again (the sequence-conflict path), and it shows in p99;
+ * - every writer on a policy of its own organization: concurrent writers that never meet.
+ */
+import type { EngineRun } from "../engine-run.js";
+import { factorToggles, SECOND_FACTOR_TYPES, type Toggle } from "../factor-toggles.js";
+import type { Row } from "../row.js";
+
+const INSTANCE = { service: "admin" } as const;
+
+export async function writeScenarios(run: EngineRun): Promise<Row[]> {
+  const orgs: Toggle[] = run.fixture.customPolicyOrgIds.map((orgId) => ({
+    policy: { service: "management", orgId },
+    factor: "SECOND_FACTOR_TYPE_OTP_SMS",
+  }));
+  const plans: [string, Toggle[]][] = [
+    ["instance policy, 1 writer", [{ policy: INSTANCE, factor: "SECOND_FACTOR_TYPE_OTP_SMS" }]],
+    ["instance policy, 4 racing writers", SECOND_FACTOR_TYPES.map((factor) => ({ policy: INSTANCE, factor }))],
+    [`org policies, ${orgs.length} writers`, orgs],
+  ];
+  const rows: Row[] = [];
+  for (const [scenario, toggles] of plans) {
+    const commits = await run.baselines.commits(run.engine, toggles.length);
+    const writes = run.subject(`Add/Remove 2nd factor: ${scenario}`, "grpc", await factorToggles(run.service, toggles), toggles.length);
+    rows.push(...(await run.measureAgainst(commits, writes)));
+  }
+  return rows;
+}
