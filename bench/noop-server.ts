@@ -41,6 +41,6 @@ const handler = connectNodeAdapter({
   },
 });
 
-const listener = await listen({ host: "127.0.0.1", port: 0 }, handler);
+const listener = await listen({ host: "127.0.0.1", port: 0 }, { request: handler });
 process.stdout.write(`no-op server listening on http://127.0.0.1:${listener.address.port}\n`);
 process.once("SIGTERM", () => void listener.close(1000));

@@ -90,10 +90,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await monitor.start();
     listener = await listen(
       { host: config.host, port: config.port, tls },
-      withCors(config.corsOrigins, (req, res) => {
-        if (doors.some((door) => door.handle(req, res))) return;
-        rest.notFound(req, res);
-      }),
+      {
+        request: withCors(config.corsOrigins, (req, res) => {
+          if (doors.some((door) => door.handle(req, res))) return;
+          rest.notFound(req, res);
+        }),
+      },
     );
 
     const { address } = listener;

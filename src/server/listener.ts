@@ -18,6 +18,19 @@ export interface ListenOptions {
 
 export type RequestListener = (req: NodeRequest, res: NodeResponse) => void;
 
+/**
+ * Sees each HTTP/2 stream first, as raw headers, before any request object exists; returns
+ * true if it took the stream (a lean path for calls that need no more), false to have the
+ * stream served as a request like every other.
+ */
+export type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => boolean;
+
+/** What the listener hands requests to. */
+export interface RequestHandlers {
+  readonly request: RequestListener;
+  readonly stream?: StreamListener;
+}
+
 export interface Listener {
   readonly address: AddressInfo;
   /** Stops accepting, lets calls in flight finish for up to `graceMs`, then cuts the rest. */
@@ -29,13 +42,15 @@ const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 /** A connection that has not said which protocol it speaks by then is dropped. */
 const SNIFF_TIMEOUT_MS = 10_000;
 
-export async function listen(options: ListenOptions, onRequest: RequestListener): Promise<Listener> {
+export async function listen(options: ListenOptions, handlers: RequestHandlers): Promise<Listener> {
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.Http2Session>();
+  const onRequest = handlers.request;
   const h1 = options.tls ? undefined : http.createServer(onRequest);
   const h2 = options.tls
     ? http2.createSecureServer({ cert: options.tls.cert, key: options.tls.key, allowHTTP1: true }, onRequest)
     : http2.createServer(onRequest);
+  if (handlers.stream) streamsFirst(h2, handlers.stream);
   h2.on("session", (session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
@@ -106,4 +121,20 @@ function sniff(socket: net.Socket, h1: http.Server, h2: http2.Http2Server): void
     (isHttp2 ? h2 : h1).emit("connection", socket);
   };
   socket.on("readable", onReadable);
+}
+
+/**
+ * Lets `first` see every HTTP/2 stream before Node's compatibility layer turns it into a
+ * request and response. That layer is itself a "stream" listener, which the server adds
+ * when it is given a request listener; it is taken out and called only for the streams
+ * `first` declines, so a stream it took never gets request objects (or their listeners on
+ * the stream, such as the one that would answer "wantTrailers" for it).
+ */
+function streamsFirst(server: http2.Http2Server | http2.Http2SecureServer, first: StreamListener): void {
+  const compatibility = server.listeners("stream") as ((...args: unknown[]) => void)[];
+  for (const listener of compatibility) server.removeListener("stream", listener);
+  server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[]) => {
+    if (first(stream, headers)) return;
+    for (const listener of compatibility) listener.call(server, stream, headers, flags, rawHeaders);
+  });
 }
