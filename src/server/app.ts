@@ -89,7 +89,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     // Migrations ran and the instance exists: ready from the first request if the database answers.
     await monitor.start();
     listener = await listen(
-      { host: config.host, port: config.port, tls },
+      { host: config.host, port: config.port, tls, limits: config.connectionLimits, logger },
       {
         request: withCors(config.corsOrigins, (req, res) => {
           if (doors.some((door) => door.handle(req, res))) return;
