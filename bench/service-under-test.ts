@@ -22,7 +22,15 @@ const PROBE = new URL("./memory-probe.js", import.meta.url).href;
 /** Starts the service on a database that prepareDatabase (fixture.ts) set up, and wrote the admin token for. */
 export async function startServiceUnderTest(databaseUrl: string, adminPatPath: string): Promise<ServiceUnderTest> {
   const server = await startServerProcess(
-    { LPS_DATABASE_URL: databaseUrl, LPS_ADMIN_PAT_PATH: adminPatPath, LPS_LOG_LEVEL: "info", LPS_HOST: "127.0.0.1" },
+    {
+      LPS_DATABASE_URL: databaseUrl,
+      LPS_ADMIN_PAT_PATH: adminPatPath,
+      LPS_LOG_LEVEL: "info",
+      LPS_HOST: "127.0.0.1",
+      // One client address and one user make every call, as fast as they can.
+      LPS_RATE_LIMIT_PER_ADDRESS: "0",
+      LPS_RATE_LIMIT_PER_CALLER: "0",
+    },
     [],
     { execArgv: ["--expose-gc", "--import", PROBE], ipc: true, keepOutput: "until listening" },
   );

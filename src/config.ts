@@ -4,6 +4,7 @@
  * on, before anything starts.
  */
 import { parseArgs } from "node:util";
+import type { RateLimitSettings } from "./access/rate-limits.js";
 import { isMultiFactor, isSecondFactor, type MultiFactor, type SecondFactor } from "./domain/factors.js";
 import { DEFAULT_FACTORS, type LoginPolicyFactors } from "./domain/login-policy.js";
 import type { JwtSettings } from "./identity/jwt-verifier.js";
@@ -39,7 +40,7 @@ export interface Config {
   /** What one client may hold of the port: time, connections, streams. */
   readonly connectionLimits: ConnectionLimits;
   /** Calls a client may make, per second, before ResourceExhausted. */
-  readonly rateLimits: RateLimits;
+  readonly rateLimits: RateLimitSettings;
   /** Where a first start writes the admin user's personal access token (mode 0600). */
   readonly adminPatPath: string;
   /** A JSON file that replaces the default role → permission table. */
@@ -74,16 +75,6 @@ export interface ConnectionLimits {
   readonly maxStreamingCalls: number;
   /** Streams one client address may reset before their answer, per minute, before it is cut off for a minute. */
   readonly maxResetsPerMinute: number;
-}
-
-/** Token buckets: a rate per second, with a burst of twice that; 0 turns one off. */
-export interface RateLimits {
-  /** Calls per second from one client address. */
-  readonly perAddress: number;
-  /** Calls per second by one authenticated caller. */
-  readonly perCaller: number;
-  /** Failed authentications per minute from one client address. */
-  readonly authFailuresPerMinute: number;
 }
 
 export class ConfigError extends Error {
