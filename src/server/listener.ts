@@ -17,6 +17,7 @@ import tls from "node:tls";
 import type { ConnectionLimits } from "../config.js";
 import type { Logger } from "../logger.js";
 import { ConnectionSlots } from "./connections/connection-slots.js";
+import { Http1Deadlines } from "./connections/http1-deadlines.js";
 import { cutOff, guardSession } from "./connections/http2-session-guard.js";
 import { PeerResets } from "./connections/peer-resets.js";
 import { sniffProtocol, type WireProtocol } from "./connections/protocol-sniffer.js";
@@ -51,9 +52,6 @@ export interface Listener {
   close(graceMs: number): Promise<void>;
 }
 
-/** How often Node's HTTP/1.1 server looks for requests over their time. */
-const HTTP1_TIMEOUT_CHECK_MS = 250;
-
 export async function listen(options: ListenOptions, handlers: RequestHandlers): Promise<Listener> {
   const { limits, logger } = options;
   const slots = new ConnectionSlots(limits.maxConnections);
@@ -62,19 +60,12 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
   /** The TCP connection under each socket the protocol servers get (itself, or the one under TLS). */
   const connectionOf = new WeakMap<net.Socket, net.Socket>();
 
-  const h1 = http.createServer(
-    {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.idleTimeoutMs,
-      connectionsCheckingInterval: HTTP1_TIMEOUT_CHECK_MS,
-    },
-    handlers.request,
-  );
-  // Node checks those timeouts only on servers that emitted "listening" (it starts the check
-  // then). This one never listens itself, it is handed connections: start the check.
-  h1.emit("listening");
-  h1.on("request", (req: http.IncomingMessage) => slots.served(connectionOf.get(req.socket) ?? req.socket));
+  const h1 = http.createServer({ keepAliveTimeout: limits.idleTimeoutMs }, handlers.request);
+  const deadlines = new Http1Deadlines(limits);
+  h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    slots.served(connectionOf.get(req.socket) ?? req.socket);
+    deadlines.request(req, res);
+  });
   // Without a "clientError" listener Node answers a malformed or late request itself (400,
   // 408, 431) and closes the connection, which is what it should get.
 
@@ -116,6 +107,7 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
       handingOver = undefined;
     } else {
       h1.emit("connection", socket);
+      deadlines.connected(socket);
     }
   }
 

@@ -27,8 +27,10 @@ export function guardSession(session: http2.ServerHttp2Session, limits: SessionL
   let open = 0;
   let streams = 0;
   const firstStream = setTimeout(() => session.destroy(), limits.headersTimeoutMs);
-  session.setTimeout(limits.idleTimeoutMs, () => {
-    // A long streaming call (a health watch) may be quiet; only a session with none open is idle.
+  // A long streaming call (a health watch) may be quiet: only a session with no stream open
+  // is idle, and the clock starts again when its last stream closes.
+  session.setTimeout(limits.idleTimeoutMs);
+  session.on("timeout", () => {
     if (open === 0) session.close();
   });
   session.on("error", (error) => logger.debug({ err: error }, "HTTP/2 session failed"));
@@ -51,8 +53,8 @@ export function guardSession(session: http2.ServerHttp2Session, limits: SessionL
       if (events.resetByClient()) cutOff(session);
     });
     stream.once("close", () => {
-      open--;
       clearTimeout(request);
+      if (--open === 0 && !session.closed && !session.destroyed) session.setTimeout(limits.idleTimeoutMs);
     });
   });
 }
