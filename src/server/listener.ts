@@ -83,7 +83,7 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
       limits,
       {
         served: () => slots.served(connection),
-        resetByClient: () => {
+        reset: () => {
           const overBudget = resets.reset(address);
           if (overBudget) cutOffAddress(address);
           return overBudget;

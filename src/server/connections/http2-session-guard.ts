@@ -2,13 +2,13 @@
  * What an HTTP/2 connection may hold and for how long. A session must open its first stream
  * within the headers timeout (a bare preface is a squatter), is closed after the idle timeout
  * when no stream is open, and each stream must finish sending its request within the request
- * timeout. Streams the client resets before they are answered are counted against its
- * address (see PeerResets); an address over its budget has its sessions closed.
+ * timeout. Streams reset before they end are counted against the client's address
+ * (see PeerResets); an address over its budget has its sessions closed.
  */
 import http2 from "node:http2";
 import type { Logger } from "../../logger.js";
 
-const { NGHTTP2_CANCEL, NGHTTP2_ENHANCE_YOUR_CALM } = http2.constants;
+const { NGHTTP2_CANCEL, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_NO_ERROR } = http2.constants;
 
 export interface SessionLimits {
   readonly headersTimeoutMs: number;
@@ -19,8 +19,8 @@ export interface SessionLimits {
 export interface SessionEvents {
   /** The session opened its first stream: it is a client being served. */
   served(): void;
-  /** The client reset a stream before its answer; true if its address is now over budget. */
-  resetByClient(): boolean;
+  /** A stream was reset before it ended; true if that put the client's address over budget. */
+  reset(): boolean;
 }
 
 export function guardSession(session: http2.ServerHttp2Session, limits: SessionLimits, events: SessionEvents, logger: Logger): void {
@@ -49,11 +49,10 @@ export function guardSession(session: http2.ServerHttp2Session, limits: SessionL
     // Whoever serves the stream handles its errors too; this one keeps a stray error from
     // ending the process.
     stream.on("error", (error) => logger.debug({ err: error }, "HTTP/2 stream failed"));
-    stream.once("aborted", () => {
-      if (events.resetByClient()) cutOff(session);
-    });
     stream.once("close", () => {
       clearTimeout(request);
+      // Reset before it ended: by the client, or by us for a request that never came whole.
+      if (stream.rstCode !== NGHTTP2_NO_ERROR && events.reset()) cutOff(session);
       if (--open === 0 && !session.closed && !session.destroyed) session.setTimeout(limits.idleTimeoutMs);
     });
   });

@@ -1,6 +1,6 @@
 /**
- * Accounting of streams that a client address resets before they are answered (rapid
- * reset, CVE-2023-44487: each reset stream costs the server work and the client nothing).
+ * Accounting of streams that a client address resets before they end (rapid reset,
+ * CVE-2023-44487: each reset stream costs the server work and the client nothing).
  * An address over its budget in a minute is cut off: its sessions are closed and new
  * connections from it refused until the minute it overspent in is over. Counting per address,
  * not per connection, so that reconnecting after each GOAWAY gains nothing.
@@ -22,11 +22,11 @@ export class PeerResets {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts one reset; true when the address has now spent its budget. */
+  /** Counts one reset; true when this one took the address over its budget (once a window). */
   reset(address: string): boolean {
     const tally = this.current(address) ?? this.start(address);
     tally.resets++;
-    return tally.resets > this.maxPerMinute;
+    return tally.resets === this.maxPerMinute + 1;
   }
 
   /** Whether the address is cut off now. */
