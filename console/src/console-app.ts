@@ -73,7 +73,7 @@ export class ConsoleApp {
     this.selected = instance?.effective || !own?.effective ? INSTANCE_KEY : OWN_ORG_KEY;
     this.effective = (this.selected === INSTANCE_KEY ? instance : own)?.effective;
     this.failure = this.effective ? undefined : instance?.failure && { action: "read the default policy", failure: instance.failure };
-    await this.probeWrite(this.selected);
+    await Promise.all([this.probeWrite(INSTANCE_KEY), this.probeWrite(OWN_ORG_KEY)]);
     this.render();
     return undefined;
   }
@@ -225,6 +225,16 @@ export class ConsoleApp {
           onAddOrg: (orgId) => void this.addOrg(orgId),
         }),
         el(
+          "aside",
+          {},
+          identityView({
+            token: this.token,
+            ownOrgId: this.ownOrgId,
+            instance: abilities(INSTANCE_KEY),
+            org: target.kind === "org" ? { name: this.title(this.selected), abilities: abilities(this.selected) } : undefined,
+          }),
+        ),
+        el(
           "main",
           { attrs: { "aria-busy": String(this.busy) } },
           el("p", { className: "status", attrs: { role: "status" } }, this.status),
@@ -241,16 +251,6 @@ export class ConsoleApp {
                 onReset: () => void this.reset(),
               })
             : !this.failure && el("p", {}, "Loading…"),
-        ),
-        el(
-          "aside",
-          {},
-          identityView({
-            token: this.token,
-            ownOrgId: this.ownOrgId,
-            instance: abilities(INSTANCE_KEY),
-            org: target.kind === "org" ? { name: this.title(this.selected), abilities: abilities(this.selected) } : undefined,
-          }),
         ),
       ),
     );

@@ -150,7 +150,7 @@ function settingsSection(options: PolicyViewOptions): HTMLElement {
   const form = el(
     "form",
     { className: "settings", noValidate: true },
-    ...inputs.map((input) => input.control),
+    el("fieldset", { className: "plain", disabled: reason !== undefined, attrs: { "aria-labelledby": "settings-title" } }, ...inputs.map((input) => input.control)),
     reasonParagraph("settings-reason", reason),
     creates && el("p", { className: "hint" }, "Saving gives this organization a policy of its own, starting with these settings and the default's factors."),
     submit,
@@ -203,7 +203,8 @@ function effectiveSection(options: PolicyViewOptions): HTMLElement {
     el("h3", { id: "effective-title" }, "Policy in effect"),
     el(
       "div",
-      { className: "table-scroll" },
+      // Scrolls sideways on a narrow screen: focusable, so that a keyboard can scroll it too.
+      { className: "table-scroll", tabIndex: 0, attrs: { role: "region", "aria-labelledby": "effective-title" } },
       el(
         "table",
         { className: "effective" },
