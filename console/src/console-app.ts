@@ -48,7 +48,11 @@ export class ConsoleApp {
   private selected: TargetKey = INSTANCE_KEY;
   private effective: EffectivePolicy | undefined;
   private failure: ShownFailure | undefined;
-  private status = "";
+  /**
+   * One status line for the life of the page, so that screen readers announce what it says
+   * as it changes, and a change in flight can be reported without drawing the page anew.
+   */
+  private readonly statusLine = el("p", { className: "status", attrs: { role: "status" } });
   private filter = "";
   private busy = false;
   private ownOrgId: string | undefined;
@@ -131,7 +135,7 @@ export class ConsoleApp {
     this.selected = key;
     this.effective = undefined;
     this.failure = undefined;
-    this.status = "";
+    this.statusLine.textContent = "";
     this.render();
     await this.load();
   }
@@ -148,32 +152,37 @@ export class ConsoleApp {
     this.clients = apiClients(this.token, protocol);
     this.buildTargets();
     await this.select(this.selected);
+    if (!this.failure) this.statusLine.textContent = `Calling over ${PROTOCOL_NAMES[protocol]}.`;
   }
 
-  /** Runs a change of the selected policy, then shows the policy as the service now has it. */
+  /**
+   * Runs a change of the selected policy, then shows the policy as the service now has it.
+   * The controls stay as the user left them until then.
+   */
   private async change(action: string, run: (target: PolicyTarget, basis: EffectivePolicy) => Promise<void>, done: string): Promise<void> {
     const basis = this.effective;
     if (!basis || this.busy) return;
     this.busy = true;
-    this.failure = undefined;
-    this.status = "Saving…";
-    this.render();
-    const failure = await outcome(run(this.target(), basis));
-    this.busy = false;
-    if (failure && isUnauthenticated(failure)) return this.host.signOut({ action, failure });
-    if (failure && isPermissionDenied(failure)) this.setAbility(this.selected, "write", abilityFrom(failure));
-    this.failure = failure && { action, failure };
-    this.status = failure ? "" : done;
-    await this.load();
+    try {
+      this.statusLine.textContent = "Saving…";
+      const failure = await outcome(run(this.target(), basis));
+      if (failure && isUnauthenticated(failure)) return this.host.signOut({ action, failure });
+      if (failure && isPermissionDenied(failure)) this.setAbility(this.selected, "write", abilityFrom(failure));
+      this.failure = failure && { action, failure };
+      await this.load();
+      // Said once the page shows the policy as it is after the change.
+      this.statusLine.textContent = failure ? "" : done;
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** Shows what the service holds now, changes by others included. */
   private async refresh(): Promise<void> {
     this.failure = undefined;
-    this.status = "";
+    this.statusLine.textContent = "";
     await this.load();
-    if (!this.failure) this.status = "Refreshed.";
-    this.render();
+    if (!this.failure) this.statusLine.textContent = "Refreshed.";
   }
 
   private toggleFactor(change: FactorChange): Promise<void> {
@@ -236,8 +245,8 @@ export class ConsoleApp {
         ),
         el(
           "main",
-          { attrs: { "aria-busy": String(this.busy) } },
-          el("p", { className: "status", attrs: { role: "status" } }, this.status),
+          {},
+          this.statusLine,
           this.failure && failureView(this.failure),
           this.effective
             ? policyView({

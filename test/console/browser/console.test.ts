@@ -146,9 +146,9 @@ describeBrowser(title, () => {
 
   it("switches a second factor and a multi-factor, and the API sees it, over Connect and over gRPC-Web", async () => {
     await signIn(server.adminToken);
-    for (const protocol of ["connect", "grpc-web"]) {
-      await page.getByLabel("Protocol").selectOption(protocol);
-      await page.getByRole("heading", { name: "Default policy of the instance" }).waitFor();
+    for (const [protocol, name] of [["grpc-web", "gRPC-Web"], ["connect", "Connect (JSON)"]]) {
+      await page.getByLabel("Protocol").selectOption(protocol!);
+      await done(`Calling over ${name}.`);
       await page.getByRole("checkbox", { name: "One-time code by SMS" }).check();
       await done("Factor enabled.");
       expect((await admin().admin.listLoginPolicySecondFactors({})).result).toContain(SecondFactorType.OTP_SMS);
