@@ -123,6 +123,17 @@ describe("the console's hashed assets", () => {
   });
 });
 
+describe("the console's size", () => {
+  it("is under 150 KB gzipped, everything the page loads counted", async () => {
+    const { script, stylesheet } = builtAssets();
+    let total = 0;
+    for (const path of ["/console/", script, stylesheet]) {
+      total += (await request(server.url, path, "GET", { "accept-encoding": "gzip" })).body.length;
+    }
+    expect(total).toBeLessThan(150 * 1024);
+  });
+});
+
 describe("requests the console does not serve", () => {
   it("HEAD answers as GET does, without the body", async () => {
     const { script } = builtAssets();

@@ -22,7 +22,7 @@ import { chromiumSkipReason, launchChromium } from "./chromium.js";
 
 const SCREENSHOTS = process.env.LPS_SCREENSHOT_DIR ?? repositoryPath("dist", "console-screenshots");
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const DESKTOP = { width: 1200, height: 860 };
+const DESKTOP = { width: 1024, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
 const describeBrowser = chromiumSkipReason ? describe.skip : describe;
@@ -90,6 +90,7 @@ describeBrowser(title, () => {
   }
 
   async function screenshot(name: string): Promise<void> {
+    await page.evaluate("window.scrollTo(0, 0)");
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   }
 
