@@ -13,6 +13,7 @@ import { gunzipSync } from "node:zlib";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { builtConsoleDir } from "../../src/server/console/console-assets.js";
 import { CONTENT_SECURITY_POLICY, consoleDoor } from "../../src/server/console/console-door.js";
+import { http2Request } from "../support/http2-request.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 interface Answer {
@@ -73,6 +74,12 @@ describe("the console's page", () => {
     expect(html).not.toMatch(/<style|style=|https?:\/\//);
     expect(CONTENT_SECURITY_POLICY).toMatch(/default-src 'none'/);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe|\*/);
+  });
+
+  it("is served over HTTP/2 too", async () => {
+    const answer = await http2Request(server.url, { ":path": "/console/" });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe((await request(server.url, "/console/")).body.toString());
   });
 
   it("is also /console/index.html, and /console redirects to /console/ keeping the query", async () => {
@@ -195,22 +202,28 @@ describe("requests the console does not serve", () => {
   });
 });
 
+/** The door alone on a plain HTTP server, serving the build in root; 418 for what it leaves. */
+async function withDoorOn(root: string, use: (origin: string) => Promise<void>): Promise<void> {
+  const door = consoleDoor(root);
+  const plain = http.createServer((req, res) => {
+    if (!door.handle(req, res)) res.writeHead(418).end();
+  });
+  await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+  try {
+    await use(`http://127.0.0.1:${(plain.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise((resolve) => plain.close(resolve));
+  }
+}
+
 describe("a console that was not built", () => {
   it("says so with 404, and serves no file", async () => {
-    const door = consoleDoor(join(tempDir(), "missing"));
-    const plain = http.createServer((req, res) => {
-      if (!door.handle(req, res)) res.writeHead(418).end();
-    });
-    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
-    try {
-      const origin = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+    await withDoorOn(join(tempDir(), "missing"), async (origin) => {
       const answer = await request(origin, "/console/");
       expect(answer.status).toBe(404);
       expect(answer.body.toString()).toContain("npm run build");
       expect((await request(origin, "/other")).status).toBe(418);
-    } finally {
-      await new Promise((resolve) => plain.close(resolve));
-    }
+    });
   });
 
   it("serves what a build holds, and only that", async () => {
@@ -219,20 +232,12 @@ describe("a console that was not built", () => {
     writeFileSync(join(root, "index.html"), "<!doctype html><title>t</title>");
     writeFileSync(join(root, "assets", "app-abc.js"), "export {};");
     writeFileSync(join(root, "notes.unknown"), "x");
-    const door = consoleDoor(root);
-    const plain = http.createServer((req, res) => {
-      if (!door.handle(req, res)) res.writeHead(418).end();
-    });
-    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
-    try {
-      const origin = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+    await withDoorOn(root, async (origin) => {
       expect((await request(origin, "/console/")).headers["cache-control"]).toBe("no-cache");
       expect((await request(origin, "/console/assets/app-abc.js")).headers["cache-control"]).toBe("public, max-age=31536000, immutable");
       expect((await request(origin, "/console/notes.unknown")).headers["content-type"]).toBe("application/octet-stream");
       writeFileSync(join(root, "later.html"), "added after the start");
       expect((await request(origin, "/console/later.html")).status).toBe(404);
-    } finally {
-      await new Promise((resolve) => plain.close(resolve));
-    }
+    });
   });
 });
