@@ -73,10 +73,10 @@ export class ConsoleApp {
    */
   async start(): Promise<Failure | undefined> {
     const [instance, own] = await Promise.all([this.readInto(INSTANCE_KEY), this.readInto(OWN_ORG_KEY)]);
-    if (instance?.failure && isUnauthenticated(instance.failure)) return instance.failure;
-    this.selected = instance?.effective || !own?.effective ? INSTANCE_KEY : OWN_ORG_KEY;
-    this.effective = (this.selected === INSTANCE_KEY ? instance : own)?.effective;
-    this.failure = this.effective ? undefined : instance?.failure && { action: "read the default policy", failure: instance.failure };
+    if (instance.failure && isUnauthenticated(instance.failure)) return instance.failure;
+    this.selected = instance.effective || !own.effective ? INSTANCE_KEY : OWN_ORG_KEY;
+    this.effective = (this.selected === INSTANCE_KEY ? instance : own).effective;
+    this.failure = this.effective ? undefined : instance.failure && { action: "read the default policy", failure: instance.failure };
     await Promise.all([this.probeWrite(INSTANCE_KEY), this.probeWrite(OWN_ORG_KEY)]);
     this.render();
     return undefined;
@@ -97,7 +97,7 @@ export class ConsoleApp {
   }
 
   /** Reads a target's policy and records what the answer says about it. */
-  private async readInto(key: TargetKey): Promise<{ effective?: EffectivePolicy; failure?: Failure } | undefined> {
+  private async readInto(key: TargetKey): Promise<{ effective?: EffectivePolicy; failure?: Failure }> {
     try {
       const effective = await this.target(key).read();
       this.setAbility(key, "read", ALLOWED);
@@ -124,9 +124,9 @@ export class ConsoleApp {
     const key = this.selected;
     const read = await this.readInto(key);
     if (key !== this.selected) return;
-    if (read?.failure && isUnauthenticated(read.failure)) return this.host.signOut({ action: "read the policy", failure: read.failure });
-    this.effective = read?.effective;
-    if (read?.failure) this.failure = { action: "read the policy", failure: read.failure };
+    if (read.failure && isUnauthenticated(read.failure)) return this.host.signOut({ action: "read the policy", failure: read.failure });
+    this.effective = read.effective;
+    if (read.failure) this.failure = { action: "read the policy", failure: read.failure };
     await this.probeWrite(key);
     this.render();
   }
@@ -167,7 +167,8 @@ export class ConsoleApp {
       this.statusLine.textContent = "Saving…";
       const failure = await outcome(run(this.target(), basis));
       if (failure && isUnauthenticated(failure)) return this.host.signOut({ action, failure });
-      if (failure && isPermissionDenied(failure)) this.setAbility(this.selected, "write", abilityFrom(failure));
+      // A change that went through, or was refused for want of permission, tells what the caller may do.
+      if (!failure || isPermissionDenied(failure)) this.setAbility(this.selected, "write", abilityFrom(failure));
       this.failure = failure && { action, failure };
       await this.load();
       // Said once the page shows the policy as it is after the change.

@@ -51,7 +51,7 @@ export function targetsView(options: TargetsViewOptions): HTMLElement {
       ...shown.map((entry) => {
         const button = el(
           "button",
-          { type: "button", id: `target-${entry.key}`, className: "target" },
+          { type: "button", id: `target-${encodeURIComponent(entry.key)}`, className: "target" },
           el("span", { className: "target-name" }, entry.name),
           entry.state && el("span", { className: "target-state" }, entry.state),
         );
