@@ -76,7 +76,8 @@ function sendAsset(req: NodeRequest, res: NodeResponse, asset: ConsoleAsset): vo
     "cache-control": asset.immutable ? IMMUTABLE : REVALIDATE,
     etag: asset.etag,
   };
-  if (asset.gzipped) headers.vary = "Accept-Encoding";
+  // Kept with what another layer already varies on (CORS varies on Origin).
+  if (asset.gzipped) headers.vary = [res.getHeader("vary"), "Accept-Encoding"].filter(Boolean).join(", ");
   if (matches(req.headers["if-none-match"], asset.etag)) {
     res.writeHead(304, headers);
     res.end();
