@@ -29,6 +29,7 @@ import type { Logger } from "../logger.js";
 import type { InstanceDocument } from "../query/instance-projection.js";
 import { POLICY_SERVICES, openService } from "../service.js";
 import { withCors } from "./cors.js";
+import { consoleDoor } from "./console/console-door.js";
 import { createRestGateway } from "./gateway/rest-gateway.js";
 import { DatabaseMonitor } from "./health/database-monitor.js";
 import { healthService } from "./health/health-service.js";
@@ -103,7 +104,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const rest = createRestGateway({ services: POLICY_SERVICES, rpc, toStatus, logger, maxRequestBytes: config.maxRequestBytes });
     // Each door serves the requests that are its own and passes on the rest; the first
     // that takes a request answers it, and the REST gateway answers what none took.
-    const doors: HttpDoor[] = [rpc, rest, healthProbes(readiness), openApiDoor(toStatus)];
+    const doors: HttpDoor[] = [rpc, rest, healthProbes(readiness), openApiDoor(toStatus), consoleDoor()];
     // Migrations ran and the instance exists: ready from the first request if the database answers.
     await monitor.start();
     listener = await listen(
