@@ -16,7 +16,7 @@ export function openApiDoor(toStatus: StatusMapper): HttpDoor {
   const body = JSON.stringify(document);
   return {
     handle(req, res) {
-      if (new URL(req.url ?? "/", "http://localhost").pathname !== OPENAPI_PATH) return false;
+      if ((req.url ?? "").split("?", 1)[0] !== OPENAPI_PATH) return false;
       if (req.method === "GET") {
         sendRestResponse(req, res, { status: 200, headers: { "content-type": "application/json" }, body });
       } else {

@@ -17,6 +17,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../logger.js";
+import { restError } from "./gateway/rest-error.js";
+import { sendRestResponse } from "./gateway/rest-response.js";
 import { declineResponseCompression, isLoopback } from "./loopback.js";
 import { finalizeConnectStream, finalizeConnectUnary } from "./protocols/connect.js";
 import { finalizeGrpcWeb } from "./protocols/grpc-web.js";
@@ -115,9 +117,9 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
   }
 
   async function serve(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
-    const uReq = universalRequestFromNodeRequest(req, res, undefined, undefined);
-    if (isLoopback(req.socket.remoteAddress)) declineResponseCompression(uReq.header);
     try {
+      const uReq = universalRequestFromNodeRequest(req, res, undefined, undefined);
+      if (isLoopback(req.socket.remoteAddress)) declineResponseCompression(uReq.header);
       const final = await handler(uReq);
       if (!req.complete && req.httpVersionMajor === 1) {
         // The call was answered before its body was read (too large, say), and the rest of
@@ -126,8 +128,13 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
       }
       await universalResponseToNodeResponse(final, res);
     } catch (reason) {
-      // The response could not be written: the client went away mid-call.
-      logger.debug({ rpc: handler.requestPath, err: reason }, "response not delivered");
+      if (res.headersSent || res.writableEnded || req.socket.destroyed) {
+        // The response could not be written: the client went away mid-call.
+        logger.debug({ rpc: handler.requestPath, err: reason }, "response not delivered");
+      } else {
+        // Nothing was answered: a fault of ours, answered as one rather than left hanging.
+        sendRestResponse(req, res, restError(toStatus(reason)));
+      }
     }
   }
 
