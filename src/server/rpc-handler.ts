@@ -5,7 +5,15 @@
  * always carries a zitadel.v1.ErrorDetail (also when the framework itself refused the
  * request), and each call leaves one log line with its method, code and duration.
  */
-import { Code, createConnectRouter, createContextKey, type ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import {
+  Code,
+  ConnectError,
+  createConnectRouter,
+  createContextKey,
+  createContextValues,
+  type ConnectRouter,
+  type ContextValues,
+} from "@connectrpc/connect";
 import {
   compressionBrotli,
   compressionGzip,
@@ -62,6 +70,19 @@ export interface RpcHandler extends HttpDoor {
 /** Names the protocol in the request log when a door calls the handlers in-process. */
 export const callProtocolKey = createContextKey<string | undefined>(undefined, { description: "call protocol" });
 
+/**
+ * Whether the call's client has gone away (reset its stream, closed its connection). The
+ * request's signal learns it only on the stream's close event, after the handler may already
+ * have failed on the body cut short.
+ */
+const clientGoneKey = createContextKey<() => boolean>(() => false, { description: "client gone" });
+
+/** The context values every call from a Node request starts with. */
+export function callContextValues(req: NodeRequest, res: NodeResponse): ContextValues {
+  const gone = () => ("stream" in req ? req.stream.destroyed : res.destroyed || req.socket.destroyed);
+  return createContextValues().set(clientGoneKey, gone);
+}
+
 type Protocol = "grpc" | "grpc-web" | "connect" | "connect-stream";
 
 type Finalizer = (res: UniversalServerResponse, settle: Settle) => UniversalServerResponse | Promise<UniversalServerResponse>;
@@ -83,6 +104,7 @@ function protocolOf(contentType: string | null): Protocol {
 
 export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
   const { toStatus, logger } = options;
+  const CANCELED = toStatus(new ConnectError("the client cancelled the call", Code.Canceled));
   const router = createConnectRouter({
     acceptCompression: [compressionGzip, compressionBrotli],
     readMaxBytes: options.readMaxBytes,
@@ -99,10 +121,17 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
       const started = performance.now();
       const protocol = protocolOf(uReq.header.get("content-type"));
       const logged = uReq.contextValues?.get(callProtocolKey) ?? protocol;
-      const level = options.quietServices?.has(handler.service.typeName) ? "debug" : "info";
-      const log = (code: string) =>
+      const quiet = options.quietServices?.has(handler.service.typeName);
+      const log = (code: string, level: "debug" | "info" = quiet ? "debug" : "info") =>
         logger[level]({ rpc: handler.requestPath, protocol: logged, code, ms: round(performance.now() - started) }, "rpc");
       const settle: Settle = (error) => {
+        if (uReq.signal.aborted || uReq.contextValues?.get(clientGoneKey)()) {
+          // The client cancelled the call or went away: whatever the handler made of that
+          // (a body cut short, an aborted read), it is no fault of ours, and no one hears
+          // the answer. Clients that give up are common, so this is a debug line.
+          log(Code[Code.Canceled], "debug");
+          return error && CANCELED;
+        }
         const final = error && toStatus(error);
         log(codeName(final));
         return final;
@@ -118,7 +147,7 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
 
   async function serve(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
     try {
-      const uReq = universalRequestFromNodeRequest(req, res, undefined, undefined);
+      const uReq = universalRequestFromNodeRequest(req, res, undefined, callContextValues(req, res));
       if (isLoopback(req.socket.remoteAddress)) declineResponseCompression(uReq.header);
       const final = await handler(uReq);
       if (!req.complete && req.httpVersionMajor === 1) {

@@ -8,7 +8,7 @@
  * The gateway also answers every request that no door took, with a 404 in the same shape.
  */
 import type { DescService, JsonValue } from "@bufbuild/protobuf";
-import { Code, ConnectError, createContextValues } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
 import {
   readAllBytes,
@@ -18,7 +18,7 @@ import {
 } from "@connectrpc/connect/protocol";
 import { codeFromHttpStatus, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
 import type { Logger } from "../../logger.js";
-import { callProtocolKey, type HttpDoor, type NodeRequest, type NodeResponse, type RpcHandler } from "../rpc-handler.js";
+import { callContextValues, callProtocolKey, type HttpDoor, type NodeRequest, type NodeResponse, type RpcHandler } from "../rpc-handler.js";
 import type { StatusMapper } from "../status-error.js";
 import { forwardedHeaders } from "./forwarded-headers.js";
 import { requestJson } from "./request-message.js";
@@ -61,7 +61,7 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
 
   async function call(route: RestRoute, variables: ReadonlyMap<string, string>, req: NodeRequest, res: NodeResponse) {
     try {
-      const received = universalRequestFromNodeRequest(req, res, undefined, createContextValues().set(callProtocolKey, "rest"));
+      const received = universalRequestFromNodeRequest(req, res, undefined, callContextValues(req, res).set(callProtocolKey, "rest"));
       const body = route.body.kind === "none" ? skipBody(req) : await readJsonBody(received, options.maxRequestBytes);
       const message = requestJson(route, { variables, query: targetOf(req).query, body });
       const handler = handlers.get(route)!;
