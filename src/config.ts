@@ -36,6 +36,8 @@ export interface Config {
   readonly maxRequestBytes: number;
   /** How long shutdown waits for calls in flight. */
   readonly shutdownGraceMs: number;
+  /** The longest deadline a call may ask for (grpc-timeout, connect-timeout-ms); longer ones are shortened to it. */
+  readonly maxDeadlineMs: number;
   /** Where a first start writes the admin user's personal access token (mode 0600). */
   readonly adminPatPath: string;
   /** A JSON file that replaces the default role → permission table. */
@@ -90,6 +92,11 @@ export const SETTINGS = {
   logLevel: { env: "LPS_LOG_LEVEL", flag: "log-level", fallback: "info", help: LOG_LEVELS.join(", ") },
   maxRequestBytes: { env: "LPS_MAX_REQUEST_BYTES", fallback: String(1024 * 1024), help: "largest request message accepted" },
   shutdownGraceMs: { env: "LPS_SHUTDOWN_GRACE_MS", fallback: "10000", help: "how long shutdown waits for calls in flight" },
+  maxDeadlineMs: {
+    env: "LPS_MAX_DEADLINE_MS",
+    fallback: "300000",
+    help: "longest deadline a call may ask for (grpc-timeout, connect-timeout-ms); longer ones are shortened to it",
+  },
   databaseCheckIntervalMs: {
     env: "LPS_DATABASE_CHECK_INTERVAL_MS",
     fallback: "5000",
@@ -170,6 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
     logLevel,
     maxRequestBytes: integer("maxRequestBytes", 1024, 64 * 1024 * 1024),
     shutdownGraceMs: integer("shutdownGraceMs", 0, 10 * 60 * 1000),
+    // A day at most: it fits grpc-timeout's eight digits of milliseconds, and a timer.
+    maxDeadlineMs: integer("maxDeadlineMs", 1, 24 * 60 * 60 * 1000),
     adminPatPath: raw("adminPatPath"),
     rolesFile: raw("rolesFile") || undefined,
     jwt,

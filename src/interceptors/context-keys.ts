@@ -13,3 +13,6 @@ export const requestedOrgKey = createContextKey<string | undefined>(undefined, {
 
 /** The organization a Management call acts on, once authorization has admitted the caller to it. */
 export const orgKey = createContextKey<string | undefined>(undefined, { description: "org" });
+
+/** How many authorization headers the request carried; more than one is refused. */
+export const credentialHeadersKey = createContextKey<number>(1, { description: "authorization headers" });

@@ -80,6 +80,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       toStatus,
       logger,
       readMaxBytes: config.maxRequestBytes,
+      maxDeadlineMs: config.maxDeadlineMs,
       shutdownSignal: shutdown.signal,
       quietServices: new Set([Health, ServerReflectionV1, ServerReflectionV1alpha].map((s) => s.typeName)),
     });

@@ -14,17 +14,20 @@ import {
   type ConnectRouter,
   type ContextValues,
 } from "@connectrpc/connect";
-import {
-  compressionBrotli,
-  compressionGzip,
-  universalRequestFromNodeRequest,
-  universalResponseToNodeResponse,
-} from "@connectrpc/connect-node";
-import type { UniversalHandler, UniversalHandlerFn, UniversalServerResponse } from "@connectrpc/connect/protocol";
+import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
+import type {
+  UniversalHandler,
+  UniversalHandlerFn,
+  UniversalServerRequest,
+  UniversalServerResponse,
+} from "@connectrpc/connect/protocol";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { performance } from "node:perf_hooks";
+import { credentialHeadersKey } from "../interceptors/context-keys.js";
 import type { Logger } from "../logger.js";
+import { refusingCompressedFlag } from "./compressed-flag.js";
+import { authorizationCount } from "./credentials-header.js";
 import { restError } from "./gateway/rest-error.js";
 import { sendRestResponse } from "./gateway/rest-response.js";
 import { declineResponseCompression, isLoopback } from "./loopback.js";
@@ -32,7 +35,11 @@ import { finalizeConnectStream, finalizeConnectUnary } from "./protocols/connect
 import { finalizeGrpcWeb } from "./protocols/grpc-web.js";
 import { finalizeGrpc } from "./protocols/grpc.js";
 import type { Settle } from "./protocols/settle.js";
+import { keptOpen } from "./request-body.js";
+import { decompressedBody, REQUEST_COMPRESSIONS, requestCompressionNamed } from "./request-compression.js";
+import { capDeadline } from "./request-deadline.js";
 import type { StatusMapper } from "./status-error.js";
+import { utf8Checked, utf8CheckedEnvelopes } from "./utf8-text.js";
 
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
 export type NodeResponse = ServerResponse | Http2ServerResponse;
@@ -43,6 +50,8 @@ export interface RpcHandlerOptions {
   readonly logger: Logger;
   /** Larger request messages are refused with ResourceExhausted. */
   readonly readMaxBytes: number;
+  /** The longest deadline a call may ask for; longer ones are shortened to it. */
+  readonly maxDeadlineMs: number;
   /** Aborts calls still running when the server gives up waiting for them at shutdown. */
   readonly shutdownSignal?: AbortSignal;
   /**
@@ -79,8 +88,10 @@ const clientGoneKey = createContextKey<() => boolean>(() => false, { description
 
 /** The context values every call from a Node request starts with. */
 export function callContextValues(req: NodeRequest, res: NodeResponse): ContextValues {
-  const gone = () => ("stream" in req ? req.stream.destroyed : res.destroyed || req.socket.destroyed);
-  return createContextValues().set(clientGoneKey, gone);
+  const gone = () => ("stream" in req ? req.stream.destroyed : res.destroyed || !req.socket || req.socket.destroyed);
+  return createContextValues()
+    .set(clientGoneKey, gone)
+    .set(credentialHeadersKey, authorizationCount(req.rawHeaders));
 }
 
 type Protocol = "grpc" | "grpc-web" | "connect" | "connect-stream";
@@ -106,7 +117,7 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
   const { toStatus, logger } = options;
   const CANCELED = toStatus(new ConnectError("the client cancelled the call", Code.Canceled));
   const router = createConnectRouter({
-    acceptCompression: [compressionGzip, compressionBrotli],
+    acceptCompression: [...REQUEST_COMPRESSIONS],
     readMaxBytes: options.readMaxBytes,
     // Protobuf's JSON rules: a field the message does not have is an error, not ignored.
     jsonOptions: { ignoreUnknownFields: false },
@@ -117,9 +128,10 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
 
   /** The handler, plus what every call needs: a final status with an ErrorDetail, and a log line. */
   function settled(handler: UniversalHandler): UniversalHandler {
-    const call: UniversalHandlerFn = async (uReq) => {
+    const call: UniversalHandlerFn = async (received) => {
       const started = performance.now();
-      const protocol = protocolOf(uReq.header.get("content-type"));
+      const protocol = protocolOf(received.header.get("content-type"));
+      const uReq = checked(received, protocol, options);
       const logged = uReq.contextValues?.get(callProtocolKey) ?? protocol;
       const quiet = options.quietServices?.has(handler.service.typeName);
       const log = (code: string, level: "debug" | "info" = quiet ? "debug" : "info") =>
@@ -157,7 +169,7 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
       }
       await universalResponseToNodeResponse(final, res);
     } catch (reason) {
-      if (res.headersSent || res.writableEnded || req.socket.destroyed) {
+      if (res.headersSent || res.writableEnded || !req.socket || req.socket.destroyed) {
         // The response could not be written: the client went away mid-call.
         logger.debug({ rpc: handler.requestPath, err: reason }, "response not delivered");
       } else {
@@ -176,6 +188,57 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
       return true;
     },
   };
+}
+
+/**
+ * The request, with its deadline capped, and its body checked on the way in where the RPC
+ * framework would take bad input for a fault of ours or decode it leniently: messages
+ * flagged compressed without an encoding, JSON that is not UTF-8.
+ */
+function checked(uReq: UniversalServerRequest, protocol: Protocol, limits: RequestLimits): UniversalServerRequest {
+  capDeadline(uReq.header, limits.maxDeadlineMs);
+  // A door that calls in-process (the REST gateway) hands over the message, already parsed.
+  if (!isByteStream(uReq.body)) return uReq;
+  // Read so that a refusal, ours or the framework's, leaves the connection able to carry it.
+  let body = keptOpen(uReq.body);
+  const json = /^application\/([a-z-]+\+)?json(;|$)/.test(uReq.header.get("content-type") ?? "");
+  const encodingHeader = ENCODING_HEADERS[protocol];
+  const encoding = uReq.header.get(encodingHeader);
+  const compressed = encoding !== null && encoding !== "identity";
+  if (protocol === "connect") {
+    if (!json) return { ...uReq, body };
+    const compression = requestCompressionNamed(encoding);
+    // An encoding we do not know is the framework's to refuse.
+    if (compressed && !compression) return { ...uReq, body };
+    if (compression) {
+      body = decompressedBody(body, compression, limits.readMaxBytes);
+      // What is handed on is the decompressed body: neither encoding nor length apply.
+      uReq.header.delete(encodingHeader);
+      uReq.header.delete("content-length");
+    }
+    return { ...uReq, body: utf8Checked(body) };
+  }
+  if (!compressed) body = refusingCompressedFlag(body);
+  // Compressed JSON messages in envelopes are decoded by the framework: not checked here.
+  if (json && !compressed) body = utf8CheckedEnvelopes(body);
+  return { ...uReq, body };
+}
+
+function isByteStream(body: UniversalServerRequest["body"]): body is AsyncIterable<Uint8Array> {
+  return typeof body === "object" && body !== null && Symbol.asyncIterator in body;
+}
+
+/** Where each protocol names the request's compression. */
+const ENCODING_HEADERS: Record<Protocol, string> = {
+  grpc: "grpc-encoding",
+  "grpc-web": "grpc-encoding",
+  connect: "content-encoding",
+  "connect-stream": "connect-content-encoding",
+};
+
+interface RequestLimits {
+  readonly readMaxBytes: number;
+  readonly maxDeadlineMs: number;
 }
 
 function codeName(error: ConnectError | undefined): string {
