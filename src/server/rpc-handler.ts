@@ -24,7 +24,7 @@ import type {
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { performance } from "node:perf_hooks";
-import { credentialHeadersKey } from "../interceptors/context-keys.js";
+import { credentialHeadersKey, peerAddressKey } from "../interceptors/context-keys.js";
 import type { Logger } from "../logger.js";
 import { refusingCompressedFlag } from "./compressed-flag.js";
 import { authorizationCount } from "./credentials-header.js";
@@ -91,7 +91,8 @@ export function callContextValues(req: NodeRequest, res: NodeResponse): ContextV
   const gone = () => ("stream" in req ? req.stream.destroyed : res.destroyed || !req.socket || req.socket.destroyed);
   return createContextValues()
     .set(clientGoneKey, gone)
-    .set(credentialHeadersKey, authorizationCount(req.rawHeaders));
+    .set(credentialHeadersKey, authorizationCount(req.rawHeaders))
+    .set(peerAddressKey, req.socket?.remoteAddress);
 }
 
 type Protocol = "grpc" | "grpc-web" | "connect" | "connect-stream";

@@ -30,7 +30,7 @@ const CONCURRENCY = 8;
 const BATCH = 1000;
 const WARM_UP = 500;
 
-const PROBE = repositoryPath("dist/bench/memory-probe.js");
+const PROBE = repositoryPath("dist/harness/memory-probe.js");
 
 let server: ServerProcess;
 let databaseUrl: string;
@@ -50,7 +50,13 @@ beforeAll(async () => {
   const viewer = await lps(env, "users", "add", "viewer");
   await lps(env, "members", "grant", viewer.id, "IAM_OWNER_VIEWER");
   viewerToken = (await lps(env, "tokens", "create", viewer.id)).token;
-  server = await startServerProcess({ ...env, LPS_LOG_LEVEL: "warn" }, [], { execArgv: ["--expose-gc", "--import", PROBE], ipc: true });
+  // Rate limits off: every case is judged for what it is, not for how many came before it
+  // (the hostile-network suite tries the limits).
+  const unlimited = { LPS_RATE_LIMIT_PER_ADDRESS: "0", LPS_RATE_LIMIT_PER_CALLER: "0", LPS_RATE_LIMIT_AUTH_FAILURES: "0" };
+  server = await startServerProcess({ ...env, ...unlimited, LPS_LOG_LEVEL: "warn" }, [], {
+    execArgv: ["--expose-gc", "--import", PROBE],
+    ipc: true,
+  });
 }, 120_000);
 
 afterAll(async () => {

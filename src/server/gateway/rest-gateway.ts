@@ -138,5 +138,6 @@ async function fromConnect(answer: UniversalServerResponse, authorization: strin
   const bytes = answer.body ? await readAllBytes(answer.body as AsyncIterable<Uint8Array>, MAX_RESPONSE_BYTES) : new Uint8Array();
   if (answer.status === 200) return { status: 200, headers: { "content-type": "application/json" }, body: bytes };
   const fallback = new ConnectError(`HTTP ${answer.status}`, codeFromHttpStatus(answer.status));
-  return restError(errorFromJsonBytes(bytes, undefined, fallback), { authorization });
+  const retryAfter = answer.header?.get("retry-after");
+  return restError(errorFromJsonBytes(bytes, undefined, fallback), { authorization, headers: retryAfter ? { "retry-after": retryAfter } : undefined });
 }
