@@ -38,6 +38,7 @@ import { Readiness } from "./health/readiness.js";
 import { listen, type Listener } from "./listener.js";
 import { isLoopback } from "./loopback.js";
 import { openApiDoor } from "./openapi-door.js";
+import { badTargetDoor } from "./request-target.js";
 import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
 import { ServedDescriptors } from "./reflection/served-descriptors.js";
 import { createRpcHandler, type HttpDoor } from "./rpc-handler.js";
@@ -98,13 +99,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       toStatus,
       logger,
       readMaxBytes: config.maxRequestBytes,
+      maxDeadlineMs: config.maxDeadlineMs,
       shutdownSignal: shutdown.signal,
       quietServices: new Set([Health, ServerReflectionV1, ServerReflectionV1alpha].map((s) => s.typeName)),
     });
     const rest = createRestGateway({ services: POLICY_SERVICES, rpc, toStatus, logger, maxRequestBytes: config.maxRequestBytes });
     // Each door serves the requests that are its own and passes on the rest; the first
     // that takes a request answers it, and the REST gateway answers what none took.
-    const doors: HttpDoor[] = [rpc, rest, healthProbes(readiness), openApiDoor(toStatus), consoleDoor()];
+    // A request no URL can be made of is refused before any door reads it.
+    const doors: HttpDoor[] = [badTargetDoor(toStatus, logger), rpc, rest, healthProbes(readiness), openApiDoor(toStatus), consoleDoor()];
     // Migrations ran and the instance exists: ready from the first request if the database answers.
     await monitor.start();
     listener = await listen(

@@ -8,7 +8,7 @@
  * The gateway also answers every request that no door took, with a 404 in the same shape.
  */
 import type { DescService, JsonValue } from "@bufbuild/protobuf";
-import { Code, ConnectError, createContextValues } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
 import {
   readAllBytes,
@@ -17,10 +17,10 @@ import {
   type UniversalServerResponse,
 } from "@connectrpc/connect/protocol";
 import { codeFromHttpStatus, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
-import { peerAddressKey } from "../../interceptors/context-keys.js";
 import type { Logger } from "../../logger.js";
-import { callProtocolKey, type HttpDoor, type NodeRequest, type NodeResponse, type RpcHandler } from "../rpc-handler.js";
+import { callContextValues, callProtocolKey, type HttpDoor, type NodeRequest, type NodeResponse, type RpcHandler } from "../rpc-handler.js";
 import type { StatusMapper } from "../status-error.js";
+import { decodeUtf8, parseQuery } from "../utf8-text.js";
 import { forwardedHeaders } from "./forwarded-headers.js";
 import { requestJson } from "./request-message.js";
 import { restError, type RestErrorOptions } from "./rest-error.js";
@@ -62,9 +62,9 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
 
   async function call(route: RestRoute, variables: ReadonlyMap<string, string>, req: NodeRequest, res: NodeResponse) {
     try {
-      const received = universalRequestFromNodeRequest(req, res, undefined, createContextValues().set(callProtocolKey, "rest").set(peerAddressKey, req.socket.remoteAddress));
+      const received = universalRequestFromNodeRequest(req, res, undefined, callContextValues(req, res).set(callProtocolKey, "rest"));
       const body = route.body.kind === "none" ? skipBody(req) : await readJsonBody(received, options.maxRequestBytes);
-      const message = requestJson(route, { variables, query: targetOf(req).query, body });
+      const message = requestJson(route, { variables, query: parseQuery(targetOf(req).query), body });
       const handler = handlers.get(route)!;
       const header = forwardedHeaders(req.headers);
       header.set("content-type", "application/json");
@@ -103,12 +103,12 @@ function handlerOf(rpc: RpcHandler, route: RestRoute): UniversalHandler {
   return handler;
 }
 
-/** The request's path, still percent-encoded, and its query. */
-function targetOf(req: NodeRequest): { path: string; query: URLSearchParams } {
+/** The request's path and its query, both still percent-encoded. */
+function targetOf(req: NodeRequest): { path: string; query: string } {
   const target = req.url ?? "/";
   const mark = target.indexOf("?");
-  if (mark === -1) return { path: target, query: new URLSearchParams() };
-  return { path: target.slice(0, mark), query: new URLSearchParams(target.slice(mark + 1)) };
+  if (mark === -1) return { path: target, query: "" };
+  return { path: target.slice(0, mark), query: target.slice(mark + 1) };
 }
 
 /** A rule without a body reads none: whatever was sent is drained and dropped. */
@@ -123,12 +123,7 @@ async function readJsonBody(received: UniversalServerRequest, maxBytes: number):
 }
 
 function parseJson(bytes: Uint8Array): JsonValue | undefined {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new ConnectError("the body is not UTF-8 text", Code.InvalidArgument);
-  }
+  const text = decodeUtf8(bytes);
   // An empty body is an empty message, as grpc-gateway reads it.
   if (text.trim() === "") return undefined;
   try {

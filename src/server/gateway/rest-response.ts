@@ -1,4 +1,4 @@
-/** A whole REST answer, written at once. */
+/** A whole REST answer, written at once; to HEAD, the same status and headers without the body. */
 import type { NodeRequest, NodeResponse } from "../rpc-handler.js";
 
 export interface RestResponse {
@@ -15,7 +15,8 @@ export function sendRestResponse(req: NodeRequest, res: NodeResponse, response: 
     headers.connection = "close";
   }
   res.writeHead(response.status, headers);
-  res.end(response.body);
+  if (req.method === "HEAD") res.end();
+  else res.end(response.body);
 }
 
 function leftUnread(req: NodeRequest): boolean {
