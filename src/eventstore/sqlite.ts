@@ -3,15 +3,23 @@
  * synchronous=FULL so that an acknowledged write survives the process being killed (and
  * the machine losing power). better-sqlite3 is synchronous; each method runs one short
  * transaction, so the event loop is held for microseconds, never across a network wait.
+ *
+ * Every method first checks that the file it has open is still the database at its path
+ * (see sqlite-file.ts), and a write checks again after its commit, before it is answered:
+ * a store whose file was deleted, replaced or made read-only answers StoreUnavailable, and
+ * so does one whose disk is full or failing, rather than acknowledge a write it cannot keep.
  */
 import Database from "better-sqlite3";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { documentId, documentsTouched, reduceDocuments, type Projection } from "./projection.js";
+import { translateSqliteError } from "./sqlite-errors.js";
+import { SqliteFile } from "./sqlite-file.js";
 import { sqliteMigrations } from "./sqlite-migrations.js";
 import {
   SequenceConflict,
+  StoreUnavailable,
   UniqueConstraintTaken,
   type Document,
   type EventStore,
@@ -38,6 +46,8 @@ export class SqliteEventStore implements EventStore {
   readonly engine = "sqlite";
   private readonly db: Database.Database;
   private readonly statements;
+  /** The opened file, to notice it being deleted, replaced or made read-only; none in memory. */
+  private readonly file: SqliteFile | undefined;
 
   constructor(
     path: string,
@@ -49,6 +59,7 @@ export class SqliteEventStore implements EventStore {
     // It holds token hashes and who did what: for the service's user only. SQLite gives its
     // -wal and -shm files the same mode.
     if (isNew) chmodSync(path, 0o600);
+    this.file = path === ":memory:" ? undefined : new SqliteFile(path);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -104,7 +115,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   async push(request: PushRequest): Promise<StoredEvent[]> {
-    return this.db.transaction(() => this.pushInTransaction(request)).immediate();
+    return this.usingFile(() => {
+      const stored = this.db.transaction(() => this.pushInTransaction(request)).immediate();
+      // Committed, but to a file that may have gone meanwhile: answer only if it is still there.
+      this.checkFile();
+      return stored;
+    });
   }
 
   private pushInTransaction(request: PushRequest): StoredEvent[] {
@@ -161,31 +177,54 @@ export class SqliteEventStore implements EventStore {
   }
 
   async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
-    const rows = this.statements.events.all(aggregate.type, aggregate.id, afterSequence) as EventRow[];
-    return rows.map(toStoredEvent);
+    return this.usingFile(() => {
+      const rows = this.statements.events.all(aggregate.type, aggregate.id, afterSequence) as EventRow[];
+      return rows.map(toStoredEvent);
+    });
   }
 
   async document<S>(projection: string, key: string): Promise<S | undefined> {
-    const state = this.statements.document.get(projection, key) as string | undefined;
-    return state === undefined ? undefined : (JSON.parse(state) as S);
+    return this.usingFile(() => {
+      const state = this.statements.document.get(projection, key) as string | undefined;
+      return state === undefined ? undefined : (JSON.parse(state) as S);
+    });
   }
 
   async documents<S>(projection: string): Promise<Document<S>[]> {
-    const rows = this.statements.documents.all(projection) as { key: string; state: string }[];
-    return rows.map((row) => ({ key: row.key, state: JSON.parse(row.state) as S }));
+    return this.usingFile(() => {
+      const rows = this.statements.documents.all(projection) as { key: string; state: string }[];
+      return rows.map((row) => ({ key: row.key, state: JSON.parse(row.state) as S }));
+    });
   }
 
   async snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>> {
     // One read transaction: another process cannot commit between the two reads.
-    return this.db.transaction(() => {
-      const sequence = this.statements.currentSequence.get(aggregate.type, aggregate.id) as number;
-      const state = this.statements.document.get(projection, key) as string | undefined;
-      return { sequence, state: state === undefined ? undefined : (JSON.parse(state) as S) };
-    })();
+    return this.usingFile(() =>
+      this.db.transaction(() => {
+        const sequence = this.statements.currentSequence.get(aggregate.type, aggregate.id) as number;
+        const state = this.statements.document.get(projection, key) as string | undefined;
+        return { sequence, state: state === undefined ? undefined : (JSON.parse(state) as S) };
+      })(),
+    );
   }
 
   async ping(): Promise<void> {
-    this.db.prepare("SELECT 1").get();
+    this.usingFile(() => this.db.prepare("SELECT 1").get());
+  }
+
+  /** Runs `work` on a file that is still the database, with SQLite's faults made StoreUnavailable. */
+  private usingFile<T>(work: () => T): T {
+    this.checkFile();
+    try {
+      return work();
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
+  }
+
+  private checkFile(): void {
+    const fault = this.file?.fault();
+    if (fault) throw new StoreUnavailable(`the SQLite file was ${fault}`);
   }
 
   async close(): Promise<void> {
