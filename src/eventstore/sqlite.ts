@@ -115,8 +115,23 @@ export class SqliteEventStore implements EventStore {
   }
 
   async push(request: PushRequest): Promise<StoredEvent[]> {
+    return this.committed(() => this.pushInTransaction(request));
+  }
+
+  async decide<S>(
+    aggregate: AggregateRef,
+    projection: string,
+    key: string,
+    decide: (model: Snapshot<S>) => PushRequest,
+  ): Promise<StoredEvent[]> {
+    // IMMEDIATE holds the write lock from the read on: no process can commit in between.
+    return this.committed(() => this.pushInTransaction(decide(this.readSnapshot(aggregate, projection, key))));
+  }
+
+  /** Runs `write` in one IMMEDIATE transaction and answers once it is durably committed. */
+  private committed(write: () => StoredEvent[]): StoredEvent[] {
     return this.usingFile(() => {
-      const stored = this.db.transaction(() => this.pushInTransaction(request)).immediate();
+      const stored = this.db.transaction(write).immediate();
       // Committed, but to a file that may have gone meanwhile: answer only if it is still there.
       this.checkFile();
       return stored;
@@ -199,13 +214,13 @@ export class SqliteEventStore implements EventStore {
 
   async snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>> {
     // One read transaction: another process cannot commit between the two reads.
-    return this.usingFile(() =>
-      this.db.transaction(() => {
-        const sequence = this.statements.currentSequence.get(aggregate.type, aggregate.id) as number;
-        const state = this.statements.document.get(projection, key) as string | undefined;
-        return { sequence, state: state === undefined ? undefined : (JSON.parse(state) as S) };
-      })(),
-    );
+    return this.usingFile(() => this.db.transaction(() => this.readSnapshot<S>(aggregate, projection, key))());
+  }
+
+  private readSnapshot<S>(aggregate: AggregateRef, projection: string, key: string): Snapshot<S> {
+    const sequence = this.statements.currentSequence.get(aggregate.type, aggregate.id) as number;
+    const state = this.statements.document.get(projection, key) as string | undefined;
+    return { sequence, state: state === undefined ? undefined : (JSON.parse(state) as S) };
   }
 
   async ping(): Promise<void> {
