@@ -43,6 +43,7 @@ import {
   StoreUnavailable,
   UniqueConstraintTaken,
   type Append,
+  type Decision,
   type Document,
   type EventStore,
   type PushRequest,
@@ -102,12 +103,7 @@ export class PostgresEventStore implements EventStore {
     return this.transaction(request.appends[0]?.aggregate, (client) => this.pushIn(client, request));
   }
 
-  async decide<S>(
-    aggregate: AggregateRef,
-    projection: string,
-    key: string,
-    decide: (model: Snapshot<S>) => PushRequest,
-  ): Promise<StoredEvent[]> {
+  async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
     return this.transaction(aggregate, async (client) => {
       // The aggregate's lock first, then the read: a racing writer waits here, and reads
       // what this one commits. pushIn takes the same lock again, which PostgreSQL counts.

@@ -29,6 +29,7 @@ import {
   SequenceConflict,
   StoreUnavailable,
   UniqueConstraintTaken,
+  type Decision,
   type Document,
   type EventStore,
   type PushRequest,
@@ -147,12 +148,7 @@ export class SqliteEventStore implements EventStore {
     return this.committed(() => this.pushInTransaction(request));
   }
 
-  async decide<S>(
-    aggregate: AggregateRef,
-    projection: string,
-    key: string,
-    decide: (model: Snapshot<S>) => PushRequest,
-  ): Promise<StoredEvent[]> {
+  async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
     // IMMEDIATE holds the write lock from the read on: no process can commit in between.
     return this.committed(() => this.pushInTransaction(decide(this.readSnapshot(aggregate, projection, key))));
   }

@@ -34,6 +34,9 @@ export interface Snapshot<S> {
   readonly sequence: number;
 }
 
+/** What a command makes of its write model: the push to commit, or a throw to refuse. */
+export type Decision<S> = (model: Snapshot<S>) => PushRequest;
+
 export interface Document<S> {
   readonly key: string;
   readonly state: S;
@@ -70,7 +73,7 @@ export interface EventStore {
    * left. `decide` may throw to refuse, and nothing is written. The request it returns
    * appends to this aggregate only, expecting the snapshot's sequence.
    */
-  decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: (model: Snapshot<S>) => PushRequest): Promise<StoredEvent[]>;
+  decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]>;
 
   /** Resolves when the database answers. */
   ping(): Promise<void>;
