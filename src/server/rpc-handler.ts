@@ -5,7 +5,7 @@
  * always carries a zitadel.v1.ErrorDetail (also when the framework itself refused the
  * request), and each call leaves one log line with its method, code and duration.
  */
-import { Code, createConnectRouter, createContextKey, type ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import { Code, createConnectRouter, createContextKey, createContextValues, type ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import {
   compressionBrotli,
   compressionGzip,
@@ -16,6 +16,7 @@ import type { UniversalHandler, UniversalHandlerFn, UniversalServerResponse } fr
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { performance } from "node:perf_hooks";
+import { peerAddressKey } from "../interceptors/context-keys.js";
 import type { Logger } from "../logger.js";
 import { declineResponseCompression, isLoopback } from "./loopback.js";
 import { finalizeConnectStream, finalizeConnectUnary } from "./protocols/connect.js";
@@ -115,7 +116,7 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
   }
 
   async function serve(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
-    const uReq = universalRequestFromNodeRequest(req, res, undefined, undefined);
+    const uReq = universalRequestFromNodeRequest(req, res, undefined, createContextValues().set(peerAddressKey, req.socket.remoteAddress));
     if (isLoopback(req.socket.remoteAddress)) declineResponseCompression(uReq.header);
     try {
       const final = await handler(uReq);

@@ -17,6 +17,7 @@ import {
   type UniversalServerResponse,
 } from "@connectrpc/connect/protocol";
 import { codeFromHttpStatus, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
+import { peerAddressKey } from "../../interceptors/context-keys.js";
 import type { Logger } from "../../logger.js";
 import { callProtocolKey, type HttpDoor, type NodeRequest, type NodeResponse, type RpcHandler } from "../rpc-handler.js";
 import type { StatusMapper } from "../status-error.js";
@@ -61,7 +62,7 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
 
   async function call(route: RestRoute, variables: ReadonlyMap<string, string>, req: NodeRequest, res: NodeResponse) {
     try {
-      const received = universalRequestFromNodeRequest(req, res, undefined, createContextValues().set(callProtocolKey, "rest"));
+      const received = universalRequestFromNodeRequest(req, res, undefined, createContextValues().set(callProtocolKey, "rest").set(peerAddressKey, req.socket.remoteAddress));
       const body = route.body.kind === "none" ? skipBody(req) : await readJsonBody(received, options.maxRequestBytes);
       const message = requestJson(route, { variables, query: targetOf(req).query, body });
       const handler = handlers.get(route)!;
@@ -142,5 +143,6 @@ async function fromConnect(answer: UniversalServerResponse, authorization: strin
   const bytes = answer.body ? await readAllBytes(answer.body as AsyncIterable<Uint8Array>, MAX_RESPONSE_BYTES) : new Uint8Array();
   if (answer.status === 200) return { status: 200, headers: { "content-type": "application/json" }, body: bytes };
   const fallback = new ConnectError(`HTTP ${answer.status}`, codeFromHttpStatus(answer.status));
-  return restError(errorFromJsonBytes(bytes, undefined, fallback), { authorization });
+  const retryAfter = answer.header?.get("retry-after");
+  return restError(errorFromJsonBytes(bytes, undefined, fallback), { authorization, headers: retryAfter ? { "retry-after": retryAfter } : undefined });
 }
