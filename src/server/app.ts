@@ -18,11 +18,14 @@ import type { Config } from "../config.js";
 import type { EventStore } from "../eventstore/store.js";
 import { authenticateInterceptor } from "../interceptors/authenticate.js";
 import { authorizeInterceptor } from "../interceptors/authorize.js";
+import { callerLogInterceptor } from "../interceptors/caller-log.js";
 import { errorStatusInterceptor } from "../interceptors/error-status.js";
 import { orgContextInterceptor } from "../interceptors/org-context.js";
 import type { Logger } from "../logger.js";
+import { ServiceMetrics } from "../metrics/service-metrics.js";
 import type { InstanceDocument } from "../query/instance-projection.js";
 import { POLICY_SERVICES, openService } from "../service.js";
+import { withConnectionTracking } from "./connection-tracking.js";
 import { withCors } from "./cors.js";
 import { createRestGateway } from "./gateway/rest-gateway.js";
 import { DatabaseMonitor } from "./health/database-monitor.js";
@@ -30,9 +33,11 @@ import { healthService } from "./health/health-service.js";
 import { healthProbes } from "./health/probes.js";
 import { Readiness } from "./health/readiness.js";
 import { listen, type Listener } from "./listener.js";
+import { metricsDoor, metricsReaders } from "./metrics-door.js";
 import { openApiDoor } from "./openapi-door.js";
 import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
 import { ServedDescriptors } from "./reflection/served-descriptors.js";
+import { withRequestContext } from "./request-context.js";
 import { createRpcHandler, type HttpDoor } from "./rpc-handler.js";
 import { createStatusMapper } from "./status-error.js";
 
@@ -48,7 +53,8 @@ export interface App {
 
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const tls = config.tls && { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) };
-  const service = await openService(config, logger);
+  const metrics = config.metrics === "off" ? undefined : new ServiceMetrics();
+  const service = await openService(config, logger, metrics);
   const { instance, store } = service;
   const readiness = new Readiness();
   const monitor = new DatabaseMonitor(store, readiness, config.databaseCheckIntervalMs, logger);
@@ -60,6 +66,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       errorStatus,
       orgContextInterceptor(),
       authenticateInterceptor((header) => service.authenticator.authenticate(header.get("authorization"))),
+      callerLogInterceptor(),
       authorizeInterceptor(service.authorizer, service.permissions),
     ];
     // Health and reflection are for anyone who can reach the port: no token.
@@ -81,19 +88,38 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       readMaxBytes: config.maxRequestBytes,
       shutdownSignal: shutdown.signal,
       quietServices: new Set([Health, ServerReflectionV1, ServerReflectionV1alpha].map((s) => s.typeName)),
+      calls: metrics,
     });
-    const rest = createRestGateway({ services: POLICY_SERVICES, rpc, toStatus, logger, maxRequestBytes: config.maxRequestBytes });
+    const rest = createRestGateway({
+      services: POLICY_SERVICES,
+      rpc,
+      toStatus,
+      logger,
+      maxRequestBytes: config.maxRequestBytes,
+      calls: metrics,
+    });
+    const admit =
+      config.metrics === "token"
+        ? metricsReaders((authorization) => service.authenticator.authenticate(authorization), (request) => service.authorizer.authorize(request))
+        : undefined;
     // Each door serves the requests that are its own and passes on the rest; the first
     // that takes a request answers it, and the REST gateway answers what none took.
-    const doors: HttpDoor[] = [rpc, rest, healthProbes(readiness), openApiDoor(toStatus)];
+    const doors: HttpDoor[] = [
+      rpc,
+      ...(metrics ? [metricsDoor({ metrics, admit, toStatus, logger })] : []),
+      rest,
+      healthProbes(readiness),
+      openApiDoor(toStatus),
+    ];
     // Migrations ran and the instance exists: ready from the first request if the database answers.
     await monitor.start();
+    const answer = withCors(config.corsOrigins, (req, res) => {
+      if (doors.some((door) => door.handle(req, res))) return;
+      rest.notFound(req, res);
+    });
     listener = await listen(
       { host: config.host, port: config.port, tls },
-      withCors(config.corsOrigins, (req, res) => {
-        if (doors.some((door) => door.handle(req, res))) return;
-        rest.notFound(req, res);
-      }),
+      withRequestContext(metrics ? withConnectionTracking(metrics, answer) : answer),
     );
 
     const { address } = listener;

@@ -17,6 +17,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../logger.js";
+import type { CallObserver } from "../metrics/edge-observer.js";
 import { declineResponseCompression, isLoopback } from "./loopback.js";
 import { finalizeConnectStream, finalizeConnectUnary } from "./protocols/connect.js";
 import { finalizeGrpcWeb } from "./protocols/grpc-web.js";
@@ -40,6 +41,8 @@ export interface RpcHandlerOptions {
    * every few seconds, and reflection.
    */
   readonly quietServices?: ReadonlySet<string>;
+  /** Learns when each call starts and ends (metrics). */
+  readonly calls?: CallObserver;
 }
 
 /** One way into the service over HTTP (RPCs, REST, health probes ...). */
@@ -98,8 +101,11 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
       const protocol = protocolOf(uReq.header.get("content-type"));
       const logged = uReq.contextValues?.get(callProtocolKey) ?? protocol;
       const level = options.quietServices?.has(handler.service.typeName) ? "debug" : "info";
-      const log = (code: string) =>
+      const end = options.calls?.callStarted({ service: handler.service.typeName, method: handler.method.name, protocol: logged });
+      const log = (code: string) => {
+        end?.(code);
         logger[level]({ rpc: handler.requestPath, protocol: logged, code, ms: round(performance.now() - started) }, "rpc");
+      };
       const settle: Settle = (error) => {
         const final = error && toStatus(error);
         log(codeName(final));
