@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { checkTls } from "../../src/cli/doctor-tls.js";
 import type { Finding } from "../../src/cli/doctor-finding.js";
+import { freePort } from "../support/free-port.js";
 import { keySet, signingKey } from "../support/jwt-issuer.js";
 import { serveJwks, type JwksServer } from "../support/jwks-server.js";
 import { runCli } from "../support/server-process.js";
@@ -210,7 +211,7 @@ describe("JWT issuer keys", () => {
   });
 
   it("a URL that does not answer", async () => {
-    const closed = `http://127.0.0.1:${await closedPort()}/jwks.json`;
+    const closed = `http://127.0.0.1:${await freePort()}/jwks.json`;
     expectFault(await doctor({ ...issuer, LPS_JWKS_URL: closed }), "jwt", /cannot be read/);
   });
 
@@ -245,13 +246,3 @@ describe("admin token file", () => {
     expect(diagnosis.findings).toContainEqual(expect.objectContaining({ area: "admin token", verdict: "ok" }));
   });
 });
-
-/** A port on 127.0.0.1 that nothing listens on (taken, then given back). */
-async function closedPort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

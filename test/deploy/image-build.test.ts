@@ -14,11 +14,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { repositoryPath } from "../../harness/repository.js";
 import { launchListeningProcess, type ListeningProcess } from "../../harness/server-process.js";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
+import { freePort } from "../support/free-port.js";
 
 interface Instruction {
   readonly keyword: string;
@@ -40,14 +40,6 @@ function stagesOf(dockerfile: string): Stage[] {
     else stages.at(-1)!.instructions.push({ keyword, argument });
   }
   return stages;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const stages = stagesOf(readFileSync(repositoryPath("Dockerfile"), "utf8"));

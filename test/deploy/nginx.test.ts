@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { bearer } from "../../harness/connect-clients.js";
 import { GrpcJsClient } from "../../harness/grpc-js-client.js";
 import { repositoryPath } from "../../harness/repository.js";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
+import { freePort } from "../support/free-port.js";
 import { parseSamples, sampleValue } from "../support/prometheus-text.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { freshDatabaseUrl } from "../support/test-database.js";
@@ -21,14 +21,6 @@ import { freshDatabaseUrl } from "../support/test-database.js";
 const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((path) => spawnSync(path, ["-v"]).status === 0);
 const describeNginx = NGINX ? describe : describe.skip;
 const skipped = NGINX ? "" : " (skipped: nginx is not installed; Debian's nginx package provides it)";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Resolves once something accepts connections on the port. */
 async function untilListening(port: number, timeoutMs = 20_000): Promise<void> {

@@ -41,6 +41,13 @@ async function migratedDatabase(): Promise<string> {
   return url;
 }
 
+/** A migrated database whose sessions start with the setting (ALTER DATABASE ... SET). */
+async function migratedDatabaseWith(setting: string): Promise<string> {
+  const url = await migratedDatabase();
+  await sql(url, `ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET ${setting}`);
+  return url;
+}
+
 function databaseFaults(diagnosis: Diagnosis): string[] {
   return diagnosis.findings.filter((f) => f.area === "database" && f.verdict === "fault").map((f) => f.summary);
 }
@@ -78,10 +85,7 @@ describePostgres("lps doctor on PostgreSQL", () => {
   });
 
   it("synchronous_commit off", async () => {
-    const own = await migratedDatabase();
-    const name = new URL(own).pathname.slice(1);
-    await sql(own, `ALTER DATABASE "${name}" SET synchronous_commit = off`);
-    const diagnosis = await doctor(own);
+    const diagnosis = await doctor(await migratedDatabaseWith("synchronous_commit = off"));
     expect(diagnosis.code).toBe(3);
     expect(databaseFaults(diagnosis)).toEqual([expect.stringMatching(/synchronous_commit is off/)]);
   });
@@ -97,10 +101,7 @@ describePostgres("lps doctor on PostgreSQL", () => {
   });
 
   it("a database that accepts no writes", async () => {
-    const own = await migratedDatabase();
-    const name = new URL(own).pathname.slice(1);
-    await sql(own, `ALTER DATABASE "${name}" SET default_transaction_read_only = on`);
-    const diagnosis = await doctor(own);
+    const diagnosis = await doctor(await migratedDatabaseWith("default_transaction_read_only = on"));
     expect(diagnosis.code).toBe(3);
     expect(databaseFaults(diagnosis)).toEqual([expect.stringMatching(/accepts no writes/)]);
   });
