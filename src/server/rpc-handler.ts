@@ -26,6 +26,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { performance } from "node:perf_hooks";
 import { credentialHeadersKey, peerAddressKey } from "../interceptors/context-keys.js";
 import type { Logger } from "../logger.js";
+import type { CallObserver } from "../metrics/edge-observer.js";
 import { refusingCompressedFlag } from "./compressed-flag.js";
 import { authorizationCount } from "./credentials-header.js";
 import { restError } from "./gateway/rest-error.js";
@@ -59,6 +60,8 @@ export interface RpcHandlerOptions {
    * every few seconds, and reflection.
    */
   readonly quietServices?: ReadonlySet<string>;
+  /** Learns when each call starts and ends (metrics). */
+  readonly calls?: CallObserver;
 }
 
 /** One way into the service over HTTP (RPCs, REST, health probes ...). */
@@ -135,8 +138,11 @@ export function createRpcHandler(options: RpcHandlerOptions): RpcHandler {
       const uReq = checked(received, protocol, options);
       const logged = uReq.contextValues?.get(callProtocolKey) ?? protocol;
       const quiet = options.quietServices?.has(handler.service.typeName);
-      const log = (code: string, level: "debug" | "info" = quiet ? "debug" : "info") =>
+      const end = options.calls?.callStarted({ service: handler.service.typeName, method: handler.method.name, protocol: logged });
+      const log = (code: string, level: "debug" | "info" = quiet ? "debug" : "info") => {
+        end?.(code);
         logger[level]({ rpc: handler.requestPath, protocol: logged, code, ms: round(performance.now() - started) }, "rpc");
+      };
       const settle: Settle = (error) => {
         if (uReq.signal.aborted || uReq.contextValues?.get(clientGoneKey)()) {
           // The client cancelled the call or went away: whatever the handler made of that

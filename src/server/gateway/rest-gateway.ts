@@ -18,6 +18,7 @@ import {
 } from "@connectrpc/connect/protocol";
 import { codeFromHttpStatus, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
 import type { Logger } from "../../logger.js";
+import { UNKNOWN, type CallLabels, type CallObserver } from "../../metrics/edge-observer.js";
 import { callContextValues, callProtocolKey, type HttpDoor, type NodeRequest, type NodeResponse, type RpcHandler } from "../rpc-handler.js";
 import type { StatusMapper } from "../status-error.js";
 import { decodeUtf8, parseQuery } from "../utf8-text.js";
@@ -38,6 +39,8 @@ export interface RestGatewayOptions {
   readonly logger: Logger;
   /** Larger request bodies are refused with ResourceExhausted. */
   readonly maxRequestBytes: number;
+  /** Learns of the requests the gateway refuses before any RPC runs (metrics). */
+  readonly calls?: CallObserver;
 }
 
 export interface RestGateway extends HttpDoor {
@@ -48,14 +51,20 @@ export interface RestGateway extends HttpDoor {
 /** Response messages are small; this only guards against reading without end. */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
+/** A REST route with another method: its RPC is not known. */
+const UNKNOWN_REST: CallLabels = { service: UNKNOWN, method: UNKNOWN, protocol: "rest" };
+/** A path that nothing serves, whatever protocol the request meant to speak. */
+const UNKNOWN_PATH: CallLabels = { service: UNKNOWN, method: UNKNOWN, protocol: "http" };
+
 export function createRestGateway(options: RestGatewayOptions): RestGateway {
   const { toStatus, logger } = options;
   const routes = restRoutes(options.services);
   const handlers = new Map(routes.map((route) => [route, handlerOf(options.rpc, route)]));
   const table = routeTable(routes);
 
-  function refuse(req: NodeRequest, res: NodeResponse, error: unknown, extra: RestErrorOptions = {}): void {
+  function refuse(req: NodeRequest, res: NodeResponse, call: CallLabels, error: unknown, extra: RestErrorOptions = {}): void {
     const status = toStatus(error);
+    options.calls?.callStarted(call)(Code[status.code]);
     logger.info({ rest: `${req.method} ${targetOf(req).path}`, code: Code[status.code] }, "rest refused");
     sendRestResponse(req, res, restError(status, { authorization: req.headers.authorization, ...extra }));
   }
@@ -72,7 +81,7 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
       const answer = await handler({ ...received, method: "POST", url, header, body: message });
       sendRestResponse(req, res, await fromConnect(answer, req.headers.authorization));
     } catch (error) {
-      if (!res.headersSent) return refuse(req, res, error);
+      if (!res.headersSent) return refuse(req, res, restCall(route), error);
       // The answer was on its way when the client went away.
       logger.debug({ rest: `${req.method} ${targetOf(req).path}`, err: error }, "response not delivered");
     }
@@ -86,14 +95,18 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
         void call(found.route, found.variables, req, res);
       } else {
         const allow = found.allowed.join(", ");
-        refuse(req, res, methodNotAllowed(req.method ?? "", found.allowed), { httpStatus: 405, headers: { allow } });
+        refuse(req, res, UNKNOWN_REST, methodNotAllowed(req.method ?? "", found.allowed), { httpStatus: 405, headers: { allow } });
       }
       return true;
     },
     notFound(req, res) {
-      refuse(req, res, routeNotFound(req.method ?? "", targetOf(req).path));
+      refuse(req, res, UNKNOWN_PATH, routeNotFound(req.method ?? "", targetOf(req).path));
     },
   };
+}
+
+function restCall(route: RestRoute): CallLabels {
+  return { service: route.rpc.parent.typeName, method: route.rpc.name, protocol: "rest" };
 }
 
 function handlerOf(rpc: RpcHandler, route: RestRoute): UniversalHandler {
