@@ -5,6 +5,7 @@
  */
 import type { HandlerContext } from "@connectrpc/connect";
 import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
+import { loginPolicyErrors } from "../command/login-policy-errors.js";
 import type { FactorKind } from "../domain/factors.js";
 import type { LoginPolicyDocument } from "../query/login-policy-projection.js";
 import { callerOf } from "./call-values.js";
@@ -29,7 +30,7 @@ export function factorHandlers(commands: LoginPolicyCommands, target: FactorTarg
     <K extends FactorKind>(kind: K, action: "addFactor" | "removeFactor") =>
     async (req: { type: FactorTypes[K] }, ctx: HandlerContext) => {
       const owner = target.owner(ctx);
-      const factor = factorFromProto(owner.type, kind, req.type);
+      const factor = factorFromProto(kind, req.type, loginPolicyErrors[owner.type].factorInvalid[kind][action === "addFactor" ? "add" : "remove"]);
       const result = await commands[action](owner, kind, factor, callerOf(ctx).userId);
       return { details: writeDetails(result) };
     };

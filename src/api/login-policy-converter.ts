@@ -14,13 +14,11 @@ import {
   SecondFactorTypeSchema,
 } from "../../gen/zitadel/policy/v1/login_policy_pb.js";
 import type { ListDetailsSchema, ObjectDetailsSchema } from "../../gen/zitadel/v1/object_pb.js";
-import { loginPolicyErrors } from "../command/login-policy-errors.js";
 import type { WriteResult } from "../command/write-result.js";
 import type { FactorKind, MultiFactor, SecondFactor } from "../domain/factors.js";
 import type { Lifetime } from "../domain/lifetime.js";
 import type { Factor, LoginPolicySettings, PasswordlessType as DomainPasswordless } from "../domain/login-policy.js";
-import { invalidArgument } from "../errors.js";
-import type { PolicyOwnerType } from "../events/aggregates.js";
+import { invalidArgument, type DomainError } from "../errors.js";
 import type { LoginPolicyDocument } from "../query/login-policy-projection.js";
 import { enumMapping } from "./enum-mapping.js";
 
@@ -47,13 +45,14 @@ export interface FactorTypes {
   multi: MultiFactorType;
 }
 
-/** A factor type from a request; 0 and numbers the enum does not define are refused. */
-export function factorFromProto<K extends FactorKind>(owner: PolicyOwnerType, kind: K, value: FactorTypes[K]): Factor<K> {
+/**
+ * A factor type from a request; 0 and numbers the enum does not define are refused with
+ * `invalid`, the error the operation raises for it.
+ */
+export function factorFromProto<K extends FactorKind>(kind: K, value: FactorTypes[K], invalid: (explanation: string) => DomainError): Factor<K> {
   const mapping = factorTypes[kind];
   const factor = (mapping.toDomain as (v: number) => string | undefined)(value);
-  if (factor === undefined) {
-    throw loginPolicyErrors[owner].factorInvalid(kind, `type must be one of ${mapping.names.join(", ")} (got ${value})`);
-  }
+  if (factor === undefined) throw invalid(`type must be one of ${mapping.names.join(", ")} (got ${value})`);
   return factor as Factor<K>;
 }
 

@@ -6,6 +6,7 @@
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
 import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
+import { loginPolicyErrors } from "../command/login-policy-errors.js";
 import { invalidArgument } from "../errors.js";
 import { ORG } from "../events/aggregates.js";
 import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
@@ -19,6 +20,7 @@ export function managementService(
 ): ServiceImpl<typeof ManagementService> {
   const owner = (ctx: HandlerContext): PolicyOwner => ({ type: ORG, id: orgOf(ctx) });
   const creator = (ctx: HandlerContext) => callerOf(ctx).userId;
+  const invalidFactor = loginPolicyErrors.org.customFactorInvalid;
   return {
     async getLoginPolicy(_req, ctx) {
       const { policy, isDefault } = await queries.orgPolicy(orgOf(ctx));
@@ -36,8 +38,8 @@ export function managementService(
         );
       }
       const factors = {
-        second: req.secondFactors.map((value) => factorFromProto(ORG, "second", value)),
-        multi: req.multiFactors.map((value) => factorFromProto(ORG, "multi", value)),
+        second: req.secondFactors.map((value) => factorFromProto("second", value, invalidFactor.second)),
+        multi: req.multiFactors.map((value) => factorFromProto("multi", value, invalidFactor.multi)),
       };
       const result = await commands.addCustomPolicy(orgOf(ctx), settingsFromProto(req), factors, creator(ctx));
       return { details: writeDetails(result) };

@@ -46,7 +46,7 @@ export const tokenCommands: readonly OperatorCommand[] = [
     summary: "list a user's tokens (their IDs and expiry, never the tokens)",
     async run({ identities }, { args }) {
       const tokens = await identities.tokens(args[0]!);
-      if (!tokens) throw notFound("USER-Nf0us", "Errors.User.NotFound", `no machine user with ID ${args[0]}`);
+      if (!tokens) throw notFound("CLI-Nf0us", "Errors.User.NotFound", `no machine user with ID ${args[0]}`);
       return {
         json: tokens,
         text: textTable(["ID", "CREATED", "EXPIRES"], tokens.map((t) => [t.id, t.createdAt, t.expiresAt ?? "never"])),

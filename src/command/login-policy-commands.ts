@@ -6,6 +6,7 @@
  */
 import type { Factor, LoginPolicyFactors, LoginPolicySettings } from "../domain/login-policy.js";
 import { changedSettings, validateSettings } from "../domain/login-policy.js";
+import type { DomainError } from "../errors.js";
 import type { FactorKind } from "../domain/factors.js";
 import { FACTOR_KINDS } from "../domain/factors.js";
 import { ORG, type PolicyOwnerType } from "../events/aggregates.js";
@@ -27,25 +28,26 @@ export class LoginPolicyCommands {
   constructor(private readonly store: EventStore) {}
 
   addFactor<K extends FactorKind>(owner: PolicyOwner, kind: K, factor: Factor<K>, creator: string): Promise<WriteResult> {
-    return this.change(owner, creator, (policy) => {
-      if (hasFactor(policy.factors, kind, factor)) throw loginPolicyErrors[owner.type].factorAlreadyExists(kind);
+    return this.change(owner, creator, factorsWithoutPolicy(owner), (policy) => {
+      if (hasFactor(policy.factors, kind, factor)) throw loginPolicyErrors[owner.type].factorAlreadyExists[kind]();
       return [{ type: loginPolicyEvents[owner.type].factorAdded[kind], payload: { factor } }];
     });
   }
 
   removeFactor<K extends FactorKind>(owner: PolicyOwner, kind: K, factor: Factor<K>, creator: string): Promise<WriteResult> {
-    return this.change(owner, creator, (policy) => {
-      if (!hasFactor(policy.factors, kind, factor)) throw loginPolicyErrors[owner.type].factorNotExisting(kind);
+    return this.change(owner, creator, factorsWithoutPolicy(owner), (policy) => {
+      if (!hasFactor(policy.factors, kind, factor)) throw loginPolicyErrors[owner.type].factorNotExisting[kind]();
       return [{ type: loginPolicyEvents[owner.type].factorRemoved[kind], payload: { factor } }];
     });
   }
 
   /** Replaces the settings; the factors stay. FailedPrecondition when nothing would change. */
   async updateSettings(owner: PolicyOwner, settings: LoginPolicySettings, creator: string): Promise<WriteResult> {
-    validateSettings(settings);
-    return this.change(owner, creator, (policy) => {
+    const errors = loginPolicyErrors[owner.type];
+    validateSettings(settings, errors.redirectUriInvalid);
+    return this.change(owner, creator, errors.policyNotFound, (policy) => {
       const changes = changedSettings(policy.settings, settings);
-      if (Object.keys(changes).length === 0) throw loginPolicyErrors[owner.type].notChanged();
+      if (Object.keys(changes).length === 0) throw errors.notChanged();
       return [{ type: loginPolicyEvents[owner.type].changed, payload: changes }];
     });
   }
@@ -57,10 +59,10 @@ export class LoginPolicyCommands {
     factors: LoginPolicyFactors,
     creator: string,
   ): Promise<WriteResult> {
-    validateSettings(settings);
     const errors = loginPolicyErrors.org;
+    validateSettings(settings, errors.customRedirectUriInvalid);
     for (const kind of FACTOR_KINDS) {
-      if (new Set(factors[kind]).size !== factors[kind].length) throw errors.duplicateFactor(kind);
+      if (new Set(factors[kind]).size !== factors[kind].length) throw errors.customFactorListedTwice(kind);
     }
     const types = loginPolicyEvents.org;
     return this.write({ type: ORG, id: orgId }, creator, (policy) => {
@@ -76,17 +78,19 @@ export class LoginPolicyCommands {
 
   /** Removes an organization's custom policy, so that it follows the default again. */
   resetToDefault(orgId: string, creator: string): Promise<WriteResult> {
-    return this.change({ type: ORG, id: orgId }, creator, () => [{ type: loginPolicyEvents.org.removed, payload: {} }]);
+    const removed = { type: loginPolicyEvents.org.removed, payload: {} };
+    return this.change({ type: ORG, id: orgId }, creator, loginPolicyErrors.org.resetWithoutCustomPolicy, () => [removed]);
   }
 
-  /** A command on an existing policy: NotFound when the owner has none. */
+  /** A command on an existing policy: `missing` when the owner has none. */
   private change(
     owner: PolicyOwner,
     creator: string,
+    missing: () => DomainError,
     decide: (policy: LoginPolicyDocument) => NewEvent[],
   ): Promise<WriteResult> {
     return this.write(owner, creator, (policy) => {
-      if (!policy) throw loginPolicyErrors[owner.type].policyNotFound();
+      if (!policy) throw missing();
       return decide(policy);
     });
   }
@@ -110,6 +114,11 @@ export class LoginPolicyCommands {
       return writeResult(stored);
     });
   }
+}
+
+/** What a factor change on an owner without a policy answers (only organizations can be without one). */
+function factorsWithoutPolicy(owner: PolicyOwner): () => DomainError {
+  return owner.type === ORG ? loginPolicyErrors.org.factorsWithoutCustomPolicy : loginPolicyErrors.instance.policyNotFound;
 }
 
 function hasFactor(factors: LoginPolicyFactors, kind: FactorKind, factor: string): boolean {

@@ -1,61 +1,113 @@
 /**
- * The login-policy errors, per owner: ZITADEL raises the same failures with different IDs
- * and keys on the instance ("INSTANCE-3M9od", "Errors.IAM...") and on organizations
- * ("Org-3M9od", "Errors.Org..."). IDs from ZITADEL are kept; the others are ours.
+ * The login-policy errors, each born here once with its ID written out, so that an ID found
+ * in a log or a bug report leads to one line. ZITADEL raises the same failures with its own
+ * IDs, per owner ("INSTANCE-3M9od", "Errors.IAM..." on the instance; "Org-3M9od",
+ * "Errors.Org..." on organizations) and per operation; where it has one, it is used here, so
+ * that callers who look for ZITADEL's IDs find them. ZITADEL gives a few IDs to two
+ * failures (INSTANCE-3M9od is both "multi-factor already there" and "second factor not
+ * there"); those are kept as they are, and the test of the IDs knows them. The IDs without
+ * a counterpart in ZITADEL are ours.
  */
-import { alreadyExists, DomainError, failedPrecondition, invalidArgument, notFound } from "../errors.js";
 import type { FactorKind } from "../domain/factors.js";
+import { alreadyExists, DomainError, failedPrecondition, invalidArgument, notFound } from "../errors.js";
 import type { PolicyOwnerType } from "../events/aggregates.js";
 
+type Explained = (explanation: string) => DomainError;
+
+/** What changes a factor: enabling it, or disabling it. */
+export type FactorChange = "add" | "remove";
+
+/** The failures both owners share, by operation. */
 export interface LoginPolicyErrors {
   ownerNotFound(): DomainError;
+  /** Update, or a factor change, on an owner without a policy. */
   policyNotFound(): DomainError;
-  policyAlreadyExists(): DomainError;
   notChanged(): DomainError;
-  factorInvalid(kind: FactorKind, explanation: string): DomainError;
-  factorAlreadyExists(kind: FactorKind): DomainError;
-  factorNotExisting(kind: FactorKind): DomainError;
-  duplicateFactor(kind: FactorKind): DomainError;
+  /** Update with a default redirect URI that is not an http or https URI. */
+  redirectUriInvalid: Explained;
+  /** A factor type that is 0 or not defined, by kind and change. */
+  factorInvalid: Readonly<Record<FactorKind, Readonly<Record<FactorChange, Explained>>>>;
+  factorAlreadyExists: Readonly<Record<FactorKind, () => DomainError>>;
+  factorNotExisting: Readonly<Record<FactorKind, () => DomainError>>;
 }
 
-interface Vocabulary {
-  readonly idPrefix: string;
-  readonly keyPrefix: string;
-  readonly ownerKey: string;
-  readonly policyNotFoundExplanation?: string;
-}
+const NO_CUSTOM_POLICY =
+  "the organization has no custom login policy and uses the default one; add a custom login policy first (AddCustomLoginPolicy)";
 
-const vocabulary: Record<PolicyOwnerType, Vocabulary> = {
-  instance: { idPrefix: "INSTANCE", keyPrefix: "Errors.IAM.LoginPolicy", ownerKey: "Errors.Instance.NotFound" },
-  org: {
-    idPrefix: "Org",
-    keyPrefix: "Errors.Org.LoginPolicy",
-    ownerKey: "Errors.Org.NotFound",
-    policyNotFoundExplanation:
-      "the organization has no custom login policy and uses the default one; add a custom login policy first (AddCustomLoginPolicy)",
+const instance: LoginPolicyErrors = {
+  ownerNotFound: () => notFound("INSTANCE-Nf0wn", "Errors.Instance.NotFound"),
+  policyNotFound: () => notFound("INSTANCE-M0sif", "Errors.IAM.LoginPolicy.NotFound"),
+  notChanged: () => failedPrecondition("INSTANCE-5M9vdd", "Errors.IAM.LoginPolicy.NotChanged", "the policy already has these settings"),
+  redirectUriInvalid: (why) => invalidArgument("IAM-SFdqd", "Errors.IAM.LoginPolicy.RedirectURIInvalid", why),
+  factorInvalid: {
+    second: {
+      add: (why) => invalidArgument("INSTANCE-5m9fs", "Errors.IAM.LoginPolicy.MFA.Unspecified", why),
+      remove: (why) => invalidArgument("INSTANCE-55n8s", "Errors.IAM.LoginPolicy.MFA.Unspecified", why),
+    },
+    multi: {
+      add: (why) => invalidArgument("INSTANCE-5m9fs", "Errors.IAM.LoginPolicy.MFA.Unspecified", why),
+      remove: (why) => invalidArgument("INSTANCE-33m9F", "Errors.IAM.LoginPolicy.MFA.Unspecified", why),
+    },
+  },
+  factorAlreadyExists: {
+    second: () => alreadyExists("INSTANCE-2B0ps", "Errors.IAM.LoginPolicy.MFA.AlreadyExists"),
+    multi: () => alreadyExists("INSTANCE-3M9od", "Errors.IAM.LoginPolicy.MFA.AlreadyExists"),
+  },
+  factorNotExisting: {
+    second: () => notFound("INSTANCE-3M9od", "Errors.IAM.LoginPolicy.MFA.NotExisting"),
+    multi: () => notFound("INSTANCE-3M9df", "Errors.IAM.LoginPolicy.MFA.NotExisting"),
   },
 };
 
-const factorExistsId: Record<FactorKind, string> = { multi: "3M9od", second: "2B0ps" };
-const factorMissingId: Record<FactorKind, string> = { multi: "3M9df", second: "Sfd4n" };
-
-function errorsFor(owner: PolicyOwnerType): LoginPolicyErrors {
-  const { idPrefix, keyPrefix, ownerKey, policyNotFoundExplanation } = vocabulary[owner];
-  const id = (suffix: string) => `${idPrefix}-${suffix}`;
-  return {
-    ownerNotFound: () => notFound(id("Nf0wn"), ownerKey),
-    policyNotFound: () => notFound(id("M0sif"), `${keyPrefix}.NotFound`, policyNotFoundExplanation),
-    policyAlreadyExists: () => alreadyExists(id("Dgfb2"), `${keyPrefix}.AlreadyExists`),
-    notChanged: () => failedPrecondition(id("5M9vd"), `${keyPrefix}.NotChanged`, "the policy already has these settings"),
-    factorInvalid: (_kind, explanation) => invalidArgument(id("5m9fs"), `${keyPrefix}.MFA.Unspecified`, explanation),
-    factorAlreadyExists: (kind) => alreadyExists(id(factorExistsId[kind]), `${keyPrefix}.MFA.AlreadyExists`),
-    factorNotExisting: (kind) => notFound(id(factorMissingId[kind]), `${keyPrefix}.MFA.NotExisting`),
-    duplicateFactor: (kind) =>
-      invalidArgument(id("Dup1f"), `${keyPrefix}.MFA.Duplicate`, `a ${kind} factor is listed more than once`),
-  };
+/** An organization's failures, with those only its custom policy has. */
+export interface OrgLoginPolicyErrors extends LoginPolicyErrors {
+  /** A factor change on an organization that follows the default: ZITADEL accepts it and changes nothing; we refuse. */
+  factorsWithoutCustomPolicy(): DomainError;
+  /** Reset of an organization that has no custom policy. */
+  resetWithoutCustomPolicy(): DomainError;
+  policyAlreadyExists(): DomainError;
+  /** AddCustomLoginPolicy's own checks of what it is given. */
+  customRedirectUriInvalid: Explained;
+  customFactorInvalid: Readonly<Record<FactorKind, Explained>>;
+  customFactorListedTwice(kind: FactorKind): DomainError;
 }
 
-export const loginPolicyErrors: Readonly<Record<PolicyOwnerType, LoginPolicyErrors>> = {
-  instance: errorsFor("instance"),
-  org: errorsFor("org"),
+const org: OrgLoginPolicyErrors = {
+  ownerNotFound: () => notFound("Org-Nf0lp", "Errors.Org.NotFound"),
+  policyNotFound: () => notFound("Org-M0sif", "Errors.Org.LoginPolicy.NotFound", NO_CUSTOM_POLICY),
+  factorsWithoutCustomPolicy: () => notFound("Org-N0cst", "Errors.Org.LoginPolicy.NotFound", NO_CUSTOM_POLICY),
+  resetWithoutCustomPolicy: () => notFound("Org-GHB37", "Errors.Org.LoginPolicy.NotFound", "the organization already follows the default login policy"),
+  policyAlreadyExists: () => alreadyExists("Org-Dgfb2", "Errors.Org.LoginPolicy.AlreadyExists"),
+  notChanged: () => failedPrecondition("Org-5M9vdd", "Errors.Org.LoginPolicy.NotChanged", "the policy already has these settings"),
+  redirectUriInvalid: (why) => invalidArgument("Org-Sfd21", "Errors.Org.LoginPolicy.RedirectURIInvalid", why),
+  customRedirectUriInvalid: (why) => invalidArgument("Org-WSfdq", "Errors.Org.LoginPolicy.RedirectURIInvalid", why),
+  factorInvalid: {
+    second: {
+      add: (why) => invalidArgument("Org-5m9fs", "Errors.Org.LoginPolicy.MFA.Unspecified", why),
+      remove: (why) => invalidArgument("Org-55n8s", "Errors.Org.LoginPolicy.MFA.Unspecified", why),
+    },
+    multi: {
+      add: (why) => invalidArgument("Org-5m9fs", "Errors.Org.LoginPolicy.MFA.Unspecified", why),
+      remove: (why) => invalidArgument("Org-5m9fs", "Errors.Org.LoginPolicy.MFA.Unspecified", why),
+    },
+  },
+  customFactorInvalid: {
+    second: (why) => invalidArgument("Org-SFeea", "Errors.Org.LoginPolicy.MFA.Unspecified", why),
+    multi: (why) => invalidArgument("Org-WSfrg", "Errors.Org.LoginPolicy.MFA.Unspecified", why),
+  },
+  customFactorListedTwice: (kind) =>
+    invalidArgument("Org-Dup1f", "Errors.Org.LoginPolicy.MFA.Duplicate", `a ${kind} factor is listed more than once`),
+  factorAlreadyExists: {
+    second: () => alreadyExists("Org-2B0ps", "Errors.Org.LoginPolicy.MFA.AlreadyExists"),
+    multi: () => alreadyExists("Org-3M9od", "Errors.Org.LoginPolicy.MFA.AlreadyExists"),
+  },
+  factorNotExisting: {
+    second: () => notFound("Org-3M9od", "Errors.Org.LoginPolicy.MFA.NotExisting"),
+    multi: () => notFound("Org-3M9df", "Errors.Org.LoginPolicy.MFA.NotExisting"),
+  },
+};
+
+export const loginPolicyErrors: { readonly [T in PolicyOwnerType]: T extends "org" ? OrgLoginPolicyErrors : LoginPolicyErrors } = {
+  instance,
+  org,
 };

@@ -90,8 +90,11 @@ function isWebUri(uri: string): boolean {
   return URL.canParse(uri) && new URL(uri).hostname !== "";
 }
 
-/** Refuses settings no sign-in could honour. */
-export function validateSettings(settings: LoginPolicySettings): void {
+/**
+ * Refuses settings no sign-in could honour. A bad redirect URI is refused with the error the
+ * operation raises for it (ZITADEL gives each operation its own ID).
+ */
+export function validateSettings(settings: LoginPolicySettings, redirectUriInvalid: (explanation: string) => Error): void {
   for (const name of LIFETIME_SETTINGS) {
     if (!isValidLifetime(settings[name])) {
       throw invalidArgument(
@@ -103,9 +106,7 @@ export function validateSettings(settings: LoginPolicySettings): void {
   }
   const uri = settings.defaultRedirectUri;
   if (uri !== "" && !isWebUri(uri)) {
-    throw invalidArgument(
-      "POLICY-Rd1rk",
-      "Errors.LoginPolicy.InvalidRedirectURI",
+    throw redirectUriInvalid(
       `default_redirect_uri must be empty or an absolute http or https URI of at most ${MAX_REDIRECT_URI_LENGTH} characters`,
     );
   }

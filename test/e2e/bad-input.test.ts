@@ -163,7 +163,7 @@ describe("a default redirect URI", () => {
         fetch(`${server.url}/admin/v1/policies/login`, { method: "PUT", headers: auth(), body: JSON.stringify({ defaultRedirectUri }) }),
       );
       expect(answer.status).toBe(400);
-      expect(((await answer.json()) as any).details[0].id).toBe("POLICY-Rd1rk");
+      expect(((await answer.json()) as any).details[0].id).toBe("IAM-SFdqd");
     }
   });
 });

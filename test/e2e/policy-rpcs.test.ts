@@ -116,20 +116,21 @@ describe("AdminService", () => {
     failure(
       await admin("RemoveSecondFactorFromLoginPolicy", { type: "SECOND_FACTOR_TYPE_OTP_SMS" }),
       status.NOT_FOUND,
-      "INSTANCE-Sfd4n",
+      "INSTANCE-3M9od",
       "Errors.IAM.LoginPolicy.MFA.NotExisting",
     );
   });
 
-  it("refuses unspecified and undefined factor types", async () => {
-    for (const [method, type] of [
-      ["AddMultiFactorToLoginPolicy", 0],
-      ["AddMultiFactorToLoginPolicy", 7],
-      ["RemoveSecondFactorFromLoginPolicy", 0],
-      ["AddSecondFactorToLoginPolicy", 99],
+  it("refuses unspecified and undefined factor types, with ZITADEL's ID for each method", async () => {
+    for (const [method, type, id] of [
+      ["AddMultiFactorToLoginPolicy", 0, "INSTANCE-5m9fs"],
+      ["AddMultiFactorToLoginPolicy", 7, "INSTANCE-5m9fs"],
+      ["RemoveMultiFactorFromLoginPolicy", 0, "INSTANCE-33m9F"],
+      ["RemoveSecondFactorFromLoginPolicy", 0, "INSTANCE-55n8s"],
+      ["AddSecondFactorToLoginPolicy", 99, "INSTANCE-5m9fs"],
     ] as const) {
       const result = await admin(method, { type });
-      failure(result, status.INVALID_ARGUMENT, "INSTANCE-5m9fs", "Errors.IAM.LoginPolicy.MFA.Unspecified");
+      failure(result, status.INVALID_ARGUMENT, id, "Errors.IAM.LoginPolicy.MFA.Unspecified");
       if (!result.ok) expect(result.message).toContain(`got ${type}`);
     }
   });
@@ -142,7 +143,7 @@ describe("AdminService", () => {
     expect(policy.secondFactors).toEqual(["SECOND_FACTOR_TYPE_OTP", "SECOND_FACTOR_TYPE_U2F"]);
     expect(policy.details.sequence).toBe(updated.details.sequence);
     expect(policy.details.changeDate).toEqual(updated.details.changeDate);
-    failure(await admin("UpdateLoginPolicy", settings), status.FAILED_PRECONDITION, "INSTANCE-5M9vd", "Errors.IAM.LoginPolicy.NotChanged");
+    failure(await admin("UpdateLoginPolicy", settings), status.FAILED_PRECONDITION, "INSTANCE-5M9vdd", "Errors.IAM.LoginPolicy.NotChanged");
   });
 
   it("refuses settings out of range", async () => {
@@ -161,8 +162,8 @@ describe("AdminService", () => {
     failure(
       await admin("UpdateLoginPolicy", { ...settings, defaultRedirectUri: "no scheme" }),
       status.INVALID_ARGUMENT,
-      "POLICY-Rd1rk",
-      "Errors.LoginPolicy.InvalidRedirectURI",
+      "IAM-SFdqd",
+      "Errors.IAM.LoginPolicy.RedirectURIInvalid",
     );
   });
 });
@@ -186,22 +187,51 @@ describe("ManagementService", () => {
   });
 
   it("refuses factor changes and updates without a custom policy, saying to add one first", async () => {
-    for (const [method, request] of [
-      ["AddMultiFactorToLoginPolicy", { type: 1 }],
-      ["RemoveMultiFactorFromLoginPolicy", { type: 1 }],
-      ["AddSecondFactorToLoginPolicy", { type: 1 }],
-      ["RemoveSecondFactorFromLoginPolicy", { type: 1 }],
-      ["UpdateCustomLoginPolicy", settings],
-      ["ResetLoginPolicyToDefault", {}],
+    for (const [method, request, id] of [
+      ["AddMultiFactorToLoginPolicy", { type: 1 }, "Org-N0cst"],
+      ["RemoveMultiFactorFromLoginPolicy", { type: 1 }, "Org-N0cst"],
+      ["AddSecondFactorToLoginPolicy", { type: 1 }, "Org-N0cst"],
+      ["RemoveSecondFactorFromLoginPolicy", { type: 1 }, "Org-N0cst"],
+      ["UpdateCustomLoginPolicy", settings, "Org-M0sif"],
     ] as const) {
       const result = await mgmt(method, request);
-      failure(result, status.NOT_FOUND, "Org-M0sif", "Errors.Org.LoginPolicy.NotFound");
+      failure(result, status.NOT_FOUND, id, "Errors.Org.LoginPolicy.NotFound");
       // As @grpc/grpc-js hands it to its users: every character as sent, ":" included.
       if (!result.ok) {
         expect(result.message).toBe(
-          "Errors.Org.LoginPolicy.NotFound (Org-M0sif): the organization has no custom login policy and uses the default one; add a custom login policy first (AddCustomLoginPolicy)",
+          `Errors.Org.LoginPolicy.NotFound (${id}): the organization has no custom login policy and uses the default one; add a custom login policy first (AddCustomLoginPolicy)`,
         );
       }
+    }
+    failure(await mgmt("ResetLoginPolicyToDefault"), status.NOT_FOUND, "Org-GHB37", "Errors.Org.LoginPolicy.NotFound");
+  });
+
+  it("refuses bad redirect URIs and factor types with ZITADEL's ID for each method", async () => {
+    failure(
+      await mgmt("AddCustomLoginPolicy", { ...settings, defaultRedirectUri: "javascript:alert(1)" }),
+      status.INVALID_ARGUMENT,
+      "Org-WSfdq",
+      "Errors.Org.LoginPolicy.RedirectURIInvalid",
+    );
+    failure(
+      await mgmt("AddCustomLoginPolicy", { ...settings, secondFactors: [0] }),
+      status.INVALID_ARGUMENT,
+      "Org-SFeea",
+      "Errors.Org.LoginPolicy.MFA.Unspecified",
+    );
+    failure(
+      await mgmt("UpdateCustomLoginPolicy", { ...settings, defaultRedirectUri: "javascript:alert(1)" }),
+      status.INVALID_ARGUMENT,
+      "Org-Sfd21",
+      "Errors.Org.LoginPolicy.RedirectURIInvalid",
+    );
+    for (const [method, id] of [
+      ["AddSecondFactorToLoginPolicy", "Org-5m9fs"],
+      ["RemoveSecondFactorFromLoginPolicy", "Org-55n8s"],
+      ["AddMultiFactorToLoginPolicy", "Org-5m9fs"],
+      ["RemoveMultiFactorFromLoginPolicy", "Org-5m9fs"],
+    ] as const) {
+      failure(await mgmt(method, { type: 0 }), status.INVALID_ARGUMENT, id, "Errors.Org.LoginPolicy.MFA.Unspecified");
     }
   });
 
@@ -218,7 +248,7 @@ describe("ManagementService", () => {
     failure(
       await mgmt("AddCustomLoginPolicy", { ...settings, multiFactors: [0] }),
       status.INVALID_ARGUMENT,
-      "Org-5m9fs",
+      "Org-WSfrg",
       "Errors.Org.LoginPolicy.MFA.Unspecified",
     );
   });
@@ -278,7 +308,7 @@ describe("ManagementService", () => {
     failure(
       await mgmt("UpdateCustomLoginPolicy", { ...settings, allowRegister: true }),
       status.FAILED_PRECONDITION,
-      "Org-5M9vd",
+      "Org-5M9vdd",
       "Errors.Org.LoginPolicy.NotChanged",
     );
     expect(expectOk(await mgmt("GetLoginPolicy")).policy.allowRegister).toBe(true);
@@ -286,7 +316,7 @@ describe("ManagementService", () => {
     const reset = expectOk(await mgmt("ResetLoginPolicyToDefault"));
     expectWriteDetails(reset.details, orgId);
     expect(expectOk(await mgmt("GetLoginPolicy")).isDefault).toBe(true);
-    failure(await mgmt("ResetLoginPolicyToDefault"), status.NOT_FOUND, "Org-M0sif", "Errors.Org.LoginPolicy.NotFound");
+    failure(await mgmt("ResetLoginPolicyToDefault"), status.NOT_FOUND, "Org-GHB37", "Errors.Org.LoginPolicy.NotFound");
   });
 
   it("acts on the organization the x-zitadel-orgid header names, and refuses one that does not exist", async () => {

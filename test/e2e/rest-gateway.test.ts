@@ -212,7 +212,7 @@ describe("errors answer google.rpc.Status with the HTTP status of its code", () 
   it("FailedPrecondition is 400, not 412", async () => {
     ok(await rest("PUT", "/admin/v1/policies/login", { body: { ...settings, hidePasswordReset: false } }), "PUT", "/admin/v1/policies/login");
     const again = await rest("PUT", "/admin/v1/policies/login", { body: { ...settings, hidePasswordReset: false } });
-    failure(again, 400, 9, "INSTANCE-5M9vd", "Errors.IAM.LoginPolicy.NotChanged");
+    failure(again, 400, 9, "INSTANCE-5M9vdd", "Errors.IAM.LoginPolicy.NotChanged");
   });
 
   it("PermissionDenied is 403: the x-zitadel-orgid header reaches authorization, which refuses an unknown organization", async () => {
@@ -222,7 +222,7 @@ describe("errors answer google.rpc.Status with the HTTP status of its code", () 
 
   it("NotFound is 404", async () => {
     const answer = await rest("DELETE", "/admin/v1/policies/login/second_factors/SECOND_FACTOR_TYPE_OTP_EMAIL");
-    failure(answer, 404, 5, "INSTANCE-Sfd4n", "Errors.IAM.LoginPolicy.MFA.NotExisting");
+    failure(answer, 404, 5, "INSTANCE-3M9od", "Errors.IAM.LoginPolicy.MFA.NotExisting");
   });
 
   it("AlreadyExists is 409", async () => {
@@ -285,7 +285,7 @@ describe("malformed requests are 400 with the ErrorDetail every protocol gives t
   });
 
   it("a path variable 0 is defined, so it reaches the RPC, which refuses it", async () => {
-    failure(await rest("DELETE", `${factors}/0`), 400, 3, "INSTANCE-5m9fs", "Errors.IAM.LoginPolicy.MFA.Unspecified");
+    failure(await rest("DELETE", `${factors}/0`), 400, 3, "INSTANCE-55n8s", "Errors.IAM.LoginPolicy.MFA.Unspecified");
   });
 
   it("a query parameter that names no field, a bound field, or goes with a body that takes the whole request", async () => {

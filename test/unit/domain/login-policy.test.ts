@@ -1,6 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
 import { changedSettings, DEFAULT_SETTINGS, validateSettings } from "../../../src/domain/login-policy.js";
-import { DomainError } from "../../../src/errors.js";
+import { DomainError, invalidArgument } from "../../../src/errors.js";
+
+/** The error an operation raises for a bad redirect URI; each has its own. */
+const redirectUriInvalid = (why: string) => invalidArgument("TEST-R3d1r", "Errors.Test.RedirectURIInvalid", why);
 
 function errorOf(fn: () => void): DomainError {
   try {
@@ -14,9 +17,9 @@ function errorOf(fn: () => void): DomainError {
 
 describe("validateSettings", () => {
   it("accepts the defaults and absolute http and https redirect URIs", () => {
-    expect(() => validateSettings(DEFAULT_SETTINGS)).not.toThrow();
+    expect(() => validateSettings(DEFAULT_SETTINGS, redirectUriInvalid)).not.toThrow();
     for (const uri of ["https://app.example.com/after-login", "HTTP://127.0.0.1:3000/cb?x=%20y", ""]) {
-      expect(() => validateSettings({ ...DEFAULT_SETTINGS, defaultRedirectUri: uri })).not.toThrow();
+      expect(() => validateSettings({ ...DEFAULT_SETTINGS, defaultRedirectUri: uri }, redirectUriInvalid)).not.toThrow();
     }
   });
 
@@ -36,8 +39,8 @@ describe("validateSettings", () => {
       "https://app.example.com/\u00e9",
     ];
     for (const uri of refused) {
-      const error = errorOf(() => validateSettings({ ...DEFAULT_SETTINGS, defaultRedirectUri: uri }));
-      expect(error).toMatchObject({ code: "InvalidArgument", id: "POLICY-Rd1rk" });
+      const error = errorOf(() => validateSettings({ ...DEFAULT_SETTINGS, defaultRedirectUri: uri }, redirectUriInvalid));
+      expect(error).toMatchObject({ code: "InvalidArgument", id: "TEST-R3d1r" });
     }
   });
 
@@ -48,7 +51,7 @@ describe("validateSettings", () => {
       { seconds: 1, nanos: 1_000_000_000 },
       { seconds: 315_576_000_001, nanos: 0 },
     ]) {
-      const error = errorOf(() => validateSettings({ ...DEFAULT_SETTINGS, mfaInitSkipLifetime: lifetime }));
+      const error = errorOf(() => validateSettings({ ...DEFAULT_SETTINGS, mfaInitSkipLifetime: lifetime }, redirectUriInvalid));
       expect(error).toMatchObject({ code: "InvalidArgument", id: "POLICY-Lt0vd" });
       expect(error.message).toContain("mfaInitSkipLifetime");
     }
