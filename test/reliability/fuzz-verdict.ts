@@ -36,8 +36,8 @@ type Outcome = { code: number; details: number } | { problem: string } | { bare:
 
 /** What is wrong with the answer, or undefined if it is right. */
 export function verdict(c: FuzzCase, answer: Answer): string | undefined {
-  // What the server sees: a client sends no fragment.
-  const path = c.path.split(/[?#]/, 1)[0]!;
+  // What the server sees: Node's HTTP/1.1 client drops a fragment, its HTTP/2 client sends it.
+  const path = (c.http2 ? c.path : c.path.split("#", 1)[0]!).split("?", 1)[0]!;
   if (PROBE_PATHS.has(path)) return probeVerdict(c, answer);
   const outcome = c.door === "rpc" && c.known ? rpcOutcome(c, answer) : restOutcome(c, answer);
   if ("problem" in outcome) return outcome.problem;

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { memoryAfterGc } from "../../harness/memory-reading.js";
 import { repositoryPath } from "../../harness/repository.js";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { runCli, startServerProcess, type ServerProcess } from "../support/server-process.js";
@@ -65,10 +66,7 @@ afterAll(async () => {
 });
 
 function memory(): Promise<NodeJS.MemoryUsage> {
-  return new Promise((resolve) => {
-    server.child.once("message", (usage) => resolve(usage as NodeJS.MemoryUsage));
-    server.child.send("memory");
-  });
+  return memoryAfterGc(server.child);
 }
 
 function openDescriptors(): number {
