@@ -4,9 +4,8 @@
  * the same factor of the same policy, so every write is valid and answered OK; callers on
  * the same policy still race for its aggregate's next sequence, and a loser decides again.
  */
-import { bearer } from "../harness/connect-clients.js";
+import { bearer, ORG_HEADER } from "../harness/connect-clients.js";
 import { GrpcJsClient } from "../harness/grpc-js-client.js";
-import { ORG_HEADER } from "../src/interceptors/org-context.js";
 import type { Calls } from "./load-generator.js";
 import { okOrThrow, type Target } from "./policy-reads.js";
 

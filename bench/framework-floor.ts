@@ -7,9 +7,8 @@ import { toBinary } from "@bufbuild/protobuf";
 import { fileURLToPath } from "node:url";
 import { GetLoginPolicyResponseSchema as AdminAnswerSchema } from "../gen/zitadel/admin/v1/admin_pb.js";
 import { GetLoginPolicyResponseSchema as ManagementAnswerSchema } from "../gen/zitadel/management/v1/management_pb.js";
-import { bearer, policyClients } from "../harness/connect-clients.js";
+import { bearer, policyClients, ORG_HEADER } from "../harness/connect-clients.js";
 import { launchListeningProcess } from "../harness/server-process.js";
-import { ORG_HEADER } from "../src/interceptors/org-context.js";
 import { REST_POLICY_PATH, type Target } from "./policy-reads.js";
 
 const NOOP_SERVER = fileURLToPath(new URL("./noop-server.js", import.meta.url));

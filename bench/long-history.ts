@@ -10,7 +10,7 @@ import { ORG } from "../src/events/aggregates.js";
 import { loginPolicyEvents } from "../src/events/login-policy.js";
 import type { NewEvent } from "../src/eventstore/event.js";
 import type { EventStore } from "../src/eventstore/store.js";
-import { LOGIN_POLICIES, type LoginPolicyDocument } from "../src/query/login-policy-projection.js";
+import { LOGIN_POLICIES, type LoginPolicyDocument } from "../src/projections/login-policy-projection.js";
 
 const EVENTS_PER_PUSH = 1000;
 

@@ -5,9 +5,8 @@
  * their clients do; Connect JSON and REST take one HTTP/1.1 connection per call in flight.
  */
 import { status } from "@grpc/grpc-js";
-import { bearer, policyClients, type PolicyClients } from "../harness/connect-clients.js";
+import { bearer, policyClients, type PolicyClients, ORG_HEADER } from "../harness/connect-clients.js";
 import { GrpcJsClient, type GrpcResult } from "../harness/grpc-js-client.js";
-import { ORG_HEADER } from "../src/interceptors/org-context.js";
 import type { Calls } from "./load-generator.js";
 
 export const READ_PROTOCOLS = ["grpc", "connect-json", "connect-binary", "rest"] as const;

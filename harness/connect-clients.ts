@@ -6,6 +6,9 @@ import { ManagementService } from "../gen/zitadel/management/v1/management_pb.js
 
 export type ProtocolName = "connect-json" | "connect-binary" | "grpc-web" | "grpc";
 
+/** The header that names the organization a Management call acts on (ZITADEL's). */
+export const ORG_HEADER = "x-zitadel-orgid";
+
 /** `authorization: Bearer <token>` on every call; nothing when the token is empty. */
 export function bearer(token: string): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};

@@ -4,27 +4,16 @@
  * on, before anything starts.
  */
 import { parseArgs } from "node:util";
+import type { DatabaseConfig } from "./eventstore/open.js";
 import type { RateLimitSettings } from "./access/rate-limits.js";
 import { isMultiFactor, isSecondFactor, type MultiFactor, type SecondFactor } from "./domain/factors.js";
 import { DEFAULT_FACTORS, type LoginPolicyFactors } from "./domain/login-policy.js";
 import type { JwtSettings } from "./identity/jwt-verifier.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
-import { isLoopback } from "./server/loopback.js";
+import { isLoopback } from "./net/loopback-address.js";
 
 /** Asymmetric algorithms only: an issuer publishes public keys, never shared secrets. */
 export const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
-
-export type DatabaseConfig =
-  | { readonly engine: "sqlite"; readonly path: string }
-  | {
-      readonly engine: "postgres";
-      /** A libpq-style URL: postgres://user:password@host:port/database?options */
-      readonly url: string;
-      /** Connections each process keeps at most. */
-      readonly poolSize: number;
-      /** How long a start waits for the database to become reachable before giving up. */
-      readonly startupWaitMs: number;
-    };
 
 export interface Config {
   readonly host: string;

@@ -11,13 +11,13 @@ import { Authenticator } from "./access/authenticator.js";
 import { Authorizer } from "./access/authorizer.js";
 import { DeclaredPermissions } from "./access/declared-permissions.js";
 import { OPERATOR_PERMISSIONS } from "./access/operator-permissions.js";
-import { DEFAULT_ROLES, loadRoleTable, RolePermissions } from "./access/role-permissions.js";
+import { DEFAULT_ROLES, loadRoleTable, RolePermissions, RoleTableError, type RoleTable } from "./access/role-permissions.js";
 import { setUpInstance } from "./command/instance-setup.js";
 import { LoginPolicyCommands } from "./command/login-policy-commands.js";
 import { MemberCommands } from "./command/member-commands.js";
 import { OrgCommands } from "./command/org-commands.js";
 import { UserCommands } from "./command/user-commands.js";
-import type { Config } from "./config.js";
+import { ConfigError, SETTINGS, type Config } from "./config.js";
 import { DEFAULT_SETTINGS } from "./domain/login-policy.js";
 import { openEventStore } from "./eventstore/open.js";
 import type { EventStore } from "./eventstore/store.js";
@@ -26,9 +26,9 @@ import { writeAdminToken } from "./identity/admin-token-file.js";
 import { JwtVerifier } from "./identity/jwt-verifier.js";
 import type { Logger } from "./logger.js";
 import type { StoreObserver } from "./metrics/store-observer.js";
-import type { InstanceDocument } from "./query/instance-projection.js";
+import type { InstanceDocument } from "./projections/instance-projection.js";
 import { LoginPolicyQueries } from "./query/login-policy-queries.js";
-import { projections } from "./query/projections.js";
+import { projections } from "./projections/projections.js";
 
 /** The services whose methods are login-policy RPCs, each protected by its declared permission. */
 export const POLICY_SERVICES = [AdminService, ManagementService];
@@ -51,7 +51,7 @@ export interface Service {
 export async function openService(config: Config, logger: Logger, storeObserver?: StoreObserver): Promise<Service> {
   const permissions = new DeclaredPermissions(POLICY_SERVICES);
   const grantable = new Set([...permissions.all(), ...OPERATOR_PERMISSIONS]);
-  const roles = new RolePermissions(config.rolesFile ? loadRoleTable(config.rolesFile, grantable) : DEFAULT_ROLES);
+  const roles = new RolePermissions(config.rolesFile ? roleTable(config.rolesFile, grantable) : DEFAULT_ROLES);
   if (config.jwt && "file" in config.jwt.jwks && !existsSync(config.jwt.jwks.file)) {
     throw new Error(`LPS_JWKS_FILE: ${config.jwt.jwks.file} does not exist`);
   }
@@ -87,6 +87,16 @@ export async function openService(config: Config, logger: Logger, storeObserver?
   } catch (error) {
     await store.close();
     throw error;
+  }
+}
+
+/** The role table file, or the configuration problem it is. */
+function roleTable(path: string, grantable: ReadonlySet<string>): RoleTable {
+  try {
+    return loadRoleTable(path, grantable);
+  } catch (error) {
+    if (!(error instanceof RoleTableError)) throw error;
+    throw new ConfigError(error.problems.map((problem) => `${SETTINGS.rolesFile.env}: ${problem}`));
   }
 }
 

@@ -1,21 +1,12 @@
-/** The refusals of authentication and authorization, each born once with its ID. */
-import { invalidArgument, permissionDenied, RateLimitExceeded, unauthenticated, unavailable, type DomainError } from "../errors.js";
+/** The refusals of authentication and authorization, each born once with its ID (a token's own refusals are in identity/token-errors.ts). */
+import { invalidArgument, permissionDenied, RateLimitExceeded, unauthenticated, type DomainError } from "../errors.js";
 
 export function tokenMissing(): DomainError {
   return unauthenticated("AUTH-x8Bz2", "Errors.Token.Missing", "send the header authorization: Bearer <token>");
 }
 
-/** Malformed, unknown, revoked, expired or forged: one key, with a short reason. */
-export function tokenInvalid(reason: string): DomainError {
-  return unauthenticated("AUTH-7fs1e", "Errors.Token.Invalid", reason);
-}
-
 export function credentialsRepeated(count: number): DomainError {
   return unauthenticated("AUTH-Tw0h3", "Errors.Token.Repeated", `send one authorization header, not ${count}`);
-}
-
-export function signingKeysUnavailable(): DomainError {
-  return unavailable("AUTH-Jwks5", "Errors.Token.KeysUnavailable", "the token issuer's signing keys cannot be fetched; try again");
 }
 
 /** One answer for every refusal, so that it tells nothing about which organizations exist. */

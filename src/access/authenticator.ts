@@ -5,9 +5,10 @@
 import { hashToken } from "../identity/personal-access-token.js";
 import type { JwtVerifier } from "../identity/jwt-verifier.js";
 import type { EventStore } from "../eventstore/store.js";
-import { TOKENS, type TokenDocument } from "../query/token-projection.js";
-import { USERS, type UserDocument } from "../query/user-projection.js";
-import { tokenInvalid, tokenMissing } from "./access-errors.js";
+import { TOKENS, type TokenDocument } from "../projections/token-projection.js";
+import { USERS, type UserDocument } from "../projections/user-projection.js";
+import { tokenInvalid } from "../identity/token-errors.js";
+import { tokenMissing } from "./access-errors.js";
 import type { Caller } from "./caller.js";
 
 /** A header longer than this is not a token of ours or of any sane issuer. */

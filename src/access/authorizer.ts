@@ -5,8 +5,8 @@
  * instance role or a role on that organization.
  */
 import type { EventStore } from "../eventstore/store.js";
-import { MEMBERSHIPS, type MembershipDocument } from "../query/membership-projection.js";
-import { ORGS, type OrgDocument } from "../query/org-projection.js";
+import { MEMBERSHIPS, type MembershipDocument } from "../projections/membership-projection.js";
+import { ORGS, type OrgDocument } from "../projections/org-projection.js";
 import { organizationMissing, permissionDeniedError } from "./access-errors.js";
 import type { Caller } from "./caller.js";
 import { isInstancePermission } from "./declared-permissions.js";

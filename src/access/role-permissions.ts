@@ -3,7 +3,6 @@
  * ZITADEL's; a JSON file of the same shape can replace it (LPS_ROLES_FILE).
  */
 import { readFileSync } from "node:fs";
-import { ConfigError, SETTINGS } from "../config.js";
 import type { MembershipScope } from "../events/aggregates.js";
 import { METRICS_READ } from "./operator-permissions.js";
 
@@ -42,13 +41,21 @@ export class RolePermissions {
   }
 }
 
+/** A role table file that will not do, with every problem found in it. */
+export class RoleTableError extends Error {
+  override readonly name = "RoleTableError";
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("; "));
+  }
+}
+
 /**
  * Reads and checks a role table file. Every permission it names must be one some method
  * declares, so that a typo cannot silently grant nothing. A file that will not do is a
  * configuration problem: the operator is told what to fix, and the start ends.
  */
 export function loadRoleTable(path: string, declared: ReadonlySet<string>): RoleTable {
-  const refuse = (problems: string[]) => new ConfigError(problems.map((problem) => `${SETTINGS.rolesFile.env}: ${path}: ${problem}`));
+  const refuse = (problems: string[]) => new RoleTableError(problems.map((problem) => `${path}: ${problem}`));
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));

@@ -1,7 +1,7 @@
 /** What handlers read from the interceptors: the caller, and the organization acted on. */
 import type { HandlerContext } from "@connectrpc/connect";
 import type { Caller } from "../access/caller.js";
-import { callerKey, orgKey } from "../interceptors/context-keys.js";
+import { callerKey, orgKey } from "./context-keys.js";
 
 export function callerOf(ctx: HandlerContext): Caller {
   const caller = ctx.values.get(callerKey);

@@ -7,7 +7,7 @@ import type { HandlerContext } from "@connectrpc/connect";
 import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
 import { loginPolicyErrors } from "../command/login-policy-errors.js";
 import type { FactorKind } from "../domain/factors.js";
-import type { LoginPolicyDocument } from "../query/login-policy-projection.js";
+import type { LoginPolicyDocument } from "../projections/login-policy-projection.js";
 import { callerOf } from "./call-values.js";
 import { factorFromProto, factorsToProto, listDetails, writeDetails, type FactorTypes } from "./login-policy-converter.js";
 

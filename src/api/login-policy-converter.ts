@@ -19,7 +19,7 @@ import type { FactorKind, MultiFactor, SecondFactor } from "../domain/factors.js
 import type { Lifetime } from "../domain/lifetime.js";
 import type { Factor, LoginPolicySettings, PasswordlessType as DomainPasswordless } from "../domain/login-policy.js";
 import { invalidArgument, type DomainError } from "../errors.js";
-import type { LoginPolicyDocument } from "../query/login-policy-projection.js";
+import type { LoginPolicyDocument } from "../projections/login-policy-projection.js";
 import { enumMapping } from "./enum-mapping.js";
 
 const factorTypes = {

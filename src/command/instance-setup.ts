@@ -14,7 +14,7 @@ import { loginPolicyEvents } from "../events/login-policy.js";
 import type { EventStore } from "../eventstore/store.js";
 import { UniqueConstraintTaken } from "../eventstore/store.js";
 import type { IdGenerator } from "../id-generator.js";
-import { CURRENT_INSTANCE_KEY, INSTANCES, type InstanceDocument } from "../query/instance-projection.js";
+import { CURRENT_INSTANCE_KEY, INSTANCES, type InstanceDocument } from "../projections/instance-projection.js";
 import { orgCreation } from "./org-creation.js";
 import { machineUserCreation, tokenIssue } from "./user-creation.js";
 

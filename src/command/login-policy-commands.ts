@@ -13,7 +13,7 @@ import { ORG, type PolicyOwnerType } from "../events/aggregates.js";
 import { loginPolicyEvents } from "../events/login-policy.js";
 import type { NewEvent } from "../eventstore/event.js";
 import type { EventStore } from "../eventstore/store.js";
-import { LOGIN_POLICIES, type LoginPolicyDocument } from "../query/login-policy-projection.js";
+import { LOGIN_POLICIES, type LoginPolicyDocument } from "../projections/login-policy-projection.js";
 import { loginPolicyErrors } from "./login-policy-errors.js";
 import { retryOnConflict } from "./retry-on-conflict.js";
 import { writeResult, type WriteResult } from "./write-result.js";

@@ -8,7 +8,7 @@ import { INSTANCE, type MembershipScope } from "../events/aggregates.js";
 import { memberEvents } from "../events/member.js";
 import type { NewEvent } from "../eventstore/event.js";
 import type { EventStore } from "../eventstore/store.js";
-import { MEMBERSHIPS, type MembershipDocument } from "../query/membership-projection.js";
+import { MEMBERSHIPS, type MembershipDocument } from "../projections/membership-projection.js";
 import { retryOnConflict } from "./retry-on-conflict.js";
 import { writeResult, type WriteResult } from "./write-result.js";
 

@@ -5,8 +5,8 @@ import { PAT_ADDED, PAT_REMOVED, type PatAdded, type PatRemoved } from "../event
 import type { EventStore } from "../eventstore/store.js";
 import { UniqueConstraintTaken } from "../eventstore/store.js";
 import type { IdGenerator } from "../id-generator.js";
-import { ORGS, type OrgDocument } from "../query/org-projection.js";
-import { USERS, type UserDocument } from "../query/user-projection.js";
+import { ORGS, type OrgDocument } from "../projections/org-projection.js";
+import { USERS, type UserDocument } from "../projections/user-projection.js";
 import { retryOnConflict } from "./retry-on-conflict.js";
 import { machineUserCreation, tokenIssue, type IssuedToken } from "./user-creation.js";
 

@@ -2,7 +2,6 @@
  * Opens the engine the configuration names, with its schema migrated; with an observer,
  * the store reports its appends and its connection pool to it.
  */
-import type { DatabaseConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { StoreObserver } from "../metrics/store-observer.js";
 import { ObservedEventStore } from "./observed-store.js";
@@ -10,6 +9,19 @@ import { PostgresEventStore } from "./postgres.js";
 import type { Projection } from "./projection.js";
 import { SqliteEventStore } from "./sqlite.js";
 import type { EventStore } from "./store.js";
+
+/** Which database, and how to reach it. */
+export type DatabaseConfig =
+  | { readonly engine: "sqlite"; readonly path: string }
+  | {
+      readonly engine: "postgres";
+      /** A libpq-style URL: postgres://user:password@host:port/database?options */
+      readonly url: string;
+      /** Connections each process keeps at most. */
+      readonly poolSize: number;
+      /** How long a start waits for the database to become reachable before giving up. */
+      readonly startupWaitMs: number;
+    };
 
 export async function openEventStore(
   database: DatabaseConfig,

@@ -4,7 +4,7 @@
  * the user ID that memberships name.
  */
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
-import { signingKeysUnavailable, tokenInvalid } from "../access/access-errors.js";
+import { signingKeysUnavailable, tokenInvalid } from "./token-errors.js";
 import type { DomainError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { keySet, type JwksSource } from "./jwks.js";

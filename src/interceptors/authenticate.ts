@@ -2,7 +2,7 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { credentialsRepeated } from "../access/access-errors.js";
 import type { Caller } from "../access/caller.js";
-import { callerKey, credentialHeadersKey } from "./context-keys.js";
+import { callerKey, credentialHeadersKey } from "../api/context-keys.js";
 
 export type Authenticate = (header: Headers) => Promise<Caller>;
 

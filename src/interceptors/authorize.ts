@@ -2,7 +2,7 @@
 import type { Interceptor } from "@connectrpc/connect";
 import type { Authorizer } from "../access/authorizer.js";
 import type { DeclaredPermissions } from "../access/declared-permissions.js";
-import { callerKey, orgKey, requestedOrgKey } from "./context-keys.js";
+import { callerKey, orgKey, requestedOrgKey } from "../api/context-keys.js";
 
 export function authorizeInterceptor(authorizer: Authorizer, permissions: DeclaredPermissions): Interceptor {
   return (next) => async (req) => {

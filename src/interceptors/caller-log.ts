@@ -5,7 +5,7 @@
  */
 import type { Interceptor } from "@connectrpc/connect";
 import { currentCallContext } from "../call-context/call-context.js";
-import { callerKey } from "./context-keys.js";
+import { callerKey } from "../api/context-keys.js";
 
 export function callerLogInterceptor(): Interceptor {
   return (next) => (req) => {

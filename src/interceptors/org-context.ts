@@ -3,7 +3,7 @@
  * authorization, which also falls back to the caller's own organization.
  */
 import type { Interceptor } from "@connectrpc/connect";
-import { requestedOrgKey } from "./context-keys.js";
+import { requestedOrgKey } from "../api/context-keys.js";
 
 export const ORG_HEADER = "x-zitadel-orgid";
 

@@ -5,7 +5,7 @@
 import type { Interceptor, UnaryRequest, StreamRequest } from "@connectrpc/connect";
 import type { RateLimits } from "../access/rate-limits.js";
 import { DomainError } from "../errors.js";
-import { callerKey, peerAddressKey } from "./context-keys.js";
+import { callerKey, peerAddressKey } from "../api/context-keys.js";
 
 /**
  * Outside authentication. `exempt` names calls that are never limited (health checks from

@@ -4,9 +4,9 @@
  * a request's path use key lookups instead.
  */
 import type { EventStore } from "../eventstore/store.js";
-import { MEMBERSHIPS, type MembershipDocument } from "./membership-projection.js";
-import { ORGS, type OrgDocument } from "./org-projection.js";
-import { USERS, type TokenInfo, type UserDocument } from "./user-projection.js";
+import { MEMBERSHIPS, type MembershipDocument } from "../projections/membership-projection.js";
+import { ORGS, type OrgDocument } from "../projections/org-projection.js";
+import { USERS, type TokenInfo, type UserDocument } from "../projections/user-projection.js";
 
 /** One user's roles in one place: the instance, or an organization. */
 export interface Membership {

@@ -5,7 +5,7 @@
  */
 import { DomainError } from "../errors.js";
 import type { EventStore } from "../eventstore/store.js";
-import { LOGIN_POLICIES, type LoginPolicyDocument } from "./login-policy-projection.js";
+import { LOGIN_POLICIES, type LoginPolicyDocument } from "../projections/login-policy-projection.js";
 
 export interface EffectivePolicy {
   readonly policy: LoginPolicyDocument;

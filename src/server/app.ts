@@ -22,13 +22,13 @@ import { authenticateInterceptor } from "../interceptors/authenticate.js";
 import { authorizeInterceptor } from "../interceptors/authorize.js";
 import { callerLogInterceptor } from "../interceptors/caller-log.js";
 import { errorStatusInterceptor } from "../interceptors/error-status.js";
-import { peerAddressKey } from "../interceptors/context-keys.js";
+import { peerAddressKey } from "../api/context-keys.js";
 import { orgContextInterceptor } from "../interceptors/org-context.js";
 import { addressRateLimitInterceptor, callerRateLimitInterceptor } from "../interceptors/rate-limit.js";
 import { streamingCallLimitInterceptor } from "../interceptors/streaming-call-limit.js";
 import type { Logger } from "../logger.js";
 import { ServiceMetrics } from "../metrics/service-metrics.js";
-import type { InstanceDocument } from "../query/instance-projection.js";
+import type { InstanceDocument } from "../projections/instance-projection.js";
 import { POLICY_SERVICES, openService } from "../service.js";
 import { withConnectionTracking } from "./connection-tracking.js";
 import { withCors } from "./cors.js";
@@ -39,7 +39,7 @@ import { healthService } from "./health/health-service.js";
 import { healthProbes } from "./health/probes.js";
 import { Readiness } from "./health/readiness.js";
 import { listen, type Listener } from "./listener.js";
-import { isLoopback } from "./loopback.js";
+import { isLoopback } from "../net/loopback-address.js";
 import { metricsDoor, metricsReaders } from "./metrics-door.js";
 import { openApiDoor } from "./openapi-door.js";
 import { badTargetDoor } from "./request-target.js";
@@ -47,7 +47,7 @@ import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflec
 import { ServedDescriptors } from "./reflection/served-descriptors.js";
 import { withRequestContext } from "./request-context.js";
 import { createRpcHandler, type HttpDoor } from "./rpc-handler.js";
-import { createStatusMapper } from "./status-error.js";
+import { createStatusMapper } from "../interceptors/status-mapping.js";
 
 export interface App {
   /** Where the service listens, e.g. "http://127.0.0.1:8080". */

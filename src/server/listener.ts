@@ -78,7 +78,15 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     { settings: { maxConcurrentStreams: limits.maxConcurrentStreams, maxHeaderListSize: MAX_HEADER_LIST_BYTES } },
     handlers.request,
   );
-  if (handlers.stream) streamsFirst(h2, handlers.stream);
+  streamsFirst(h2, (stream, headers) => {
+    // A stream from an address cut off for resetting streams is refused before anything is
+    // made of it: the rest of a burst already on the wire costs nothing more.
+    if (resets.isCutOff(sessions.get(stream.session as http2.ServerHttp2Session) ?? "")) {
+      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      return true;
+    }
+    return handlers.stream?.(stream, headers) ?? false;
+  });
   /** Set while a connection is handed to the HTTP/2 server, which makes its session at once. */
   let handingOver: net.Socket | undefined;
   h2.on("session", (session: http2.ServerHttp2Session) => {

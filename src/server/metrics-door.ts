@@ -13,7 +13,7 @@ import { restError } from "./gateway/rest-error.js";
 import { sendRestResponse } from "./gateway/rest-response.js";
 import { methodNotAllowed } from "./gateway/route-errors.js";
 import type { HttpDoor, NodeRequest, NodeResponse } from "./rpc-handler.js";
-import type { StatusMapper } from "./status-error.js";
+import type { StatusMapper } from "../interceptors/status-mapping.js";
 
 export const METRICS_PATH = "/metrics";
 

@@ -10,7 +10,7 @@ import type { Logger } from "../logger.js";
 import { restError } from "./gateway/rest-error.js";
 import { sendRestResponse } from "./gateway/rest-response.js";
 import type { HttpDoor, NodeRequest } from "./rpc-handler.js";
-import type { StatusMapper } from "./status-error.js";
+import type { StatusMapper } from "../interceptors/status-mapping.js";
 
 /** The request's URL, or undefined when its authority or target cannot form one. */
 export function requestUrl(req: NodeRequest): URL | undefined {

@@ -24,14 +24,15 @@ import type {
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { performance } from "node:perf_hooks";
-import { credentialHeadersKey, peerAddressKey } from "../interceptors/context-keys.js";
+import { credentialHeadersKey, peerAddressKey } from "../api/context-keys.js";
 import type { Logger } from "../logger.js";
 import type { CallObserver } from "../metrics/edge-observer.js";
 import { refusingCompressedFlag } from "./compressed-flag.js";
 import { authorizationCount } from "./credentials-header.js";
 import { restError } from "./gateway/rest-error.js";
 import { sendRestResponse } from "./gateway/rest-response.js";
-import { declineResponseCompression, isLoopback } from "./loopback.js";
+import { isLoopback } from "../net/loopback-address.js";
+import { declineResponseCompression } from "./loopback.js";
 import { finalizeConnectStream, finalizeConnectUnary } from "./protocols/connect.js";
 import { finalizeGrpcWeb } from "./protocols/grpc-web.js";
 import { finalizeGrpc } from "./protocols/grpc.js";
@@ -39,7 +40,7 @@ import type { Settle } from "./protocols/settle.js";
 import { keptOpen } from "./request-body.js";
 import { decompressedBody, REQUEST_COMPRESSIONS, requestCompressionNamed } from "./request-compression.js";
 import { capDeadline } from "./request-deadline.js";
-import type { StatusMapper } from "./status-error.js";
+import type { StatusMapper } from "../interceptors/status-mapping.js";
 import { utf8Checked, utf8CheckedEnvelopes } from "./utf8-text.js";
 
 export type NodeRequest = IncomingMessage | Http2ServerRequest;

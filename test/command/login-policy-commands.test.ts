@@ -8,9 +8,9 @@ import { DomainError } from "../../src/errors.js";
 import { SqliteEventStore } from "../../src/eventstore/sqlite.js";
 import type { EventStore } from "../../src/eventstore/store.js";
 import { IdGenerator } from "../../src/id-generator.js";
-import type { InstanceDocument } from "../../src/query/instance-projection.js";
+import type { InstanceDocument } from "../../src/projections/instance-projection.js";
 import { LoginPolicyQueries } from "../../src/query/login-policy-queries.js";
-import { projections } from "../../src/query/projections.js";
+import { projections } from "../../src/projections/projections.js";
 
 afterAll(removeTempDirs);
 

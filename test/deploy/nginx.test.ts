@@ -71,9 +71,9 @@ describeNginx(`nginx in front of three replicas${skipped}`, () => {
 
   afterAll(async () => {
     nginx?.kill("SIGTERM");
-    for (const replica of replicas) await replica.stop();
+    await Promise.all(replicas.map((replica) => replica.stop()));
     removeTempDirs();
-  });
+  }, 60_000);
 
   it("accepts the configuration (nginx -t)", () => {
     const result = spawnSync(NGINX!, ["-t", "-p", join(config, ".."), "-c", config], { encoding: "utf8" });

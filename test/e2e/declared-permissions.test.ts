@@ -78,7 +78,7 @@ function requestFor(method: DescMethod): object {
 }
 
 it("every RPC refuses a caller without the permission its proto declares, and admits one with it alone where its role reaches", async () => {
-  // CONTRACT.md lists 8 Admin and 11 Management RPCs; each declares a permission.
+  // The API has 8 Admin and 11 Management RPCs (the README lists them); each declares a permission.
   expect(methods).toHaveLength(19);
   expect(methods.every((m) => m.permission !== "")).toBe(true);
 

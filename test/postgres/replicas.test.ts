@@ -14,7 +14,7 @@ import { GrpcJsClient, type GrpcResult, type GrpcService } from "../../harness/g
 import { createDatabase } from "../../harness/postgres-cluster.js";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import type { StoredEvent } from "../../src/eventstore/event.js";
-import { loginPolicyProjection, type LoginPolicyDocument } from "../../src/query/login-policy-projection.js";
+import { loginPolicyProjection, type LoginPolicyDocument } from "../../src/projections/login-policy-projection.js";
 import { describePostgres } from "../support/describe-postgres.js";
 import { expectOk } from "../support/grpc-outcomes.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";

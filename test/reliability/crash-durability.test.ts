@@ -26,7 +26,7 @@ import { PostgresCluster } from "../../harness/postgres-cluster.js";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import type { StoredEvent } from "../../src/eventstore/event.js";
 import { documentId, reduceDocuments } from "../../src/eventstore/projection.js";
-import { projections } from "../../src/query/projections.js";
+import { projections } from "../../src/projections/projections.js";
 import { describePostgres } from "../support/describe-postgres.js";
 import { expectOk } from "../support/grpc-outcomes.js";
 import { runCli, startServerProcess } from "../support/server-process.js";

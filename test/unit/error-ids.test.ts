@@ -39,8 +39,8 @@ const SHARED_WITH_ZITADEL = new Map([
  */
 const PASSED_ON = [
   { file: "src/errors.ts", argument: "id" },
-  { file: "src/server/status-error.ts", argument: "errorId" },
-  { file: "src/server/status-error.ts", argument: "id" },
+  { file: "src/interceptors/status-mapping.ts", argument: "errorId" },
+  { file: "src/interceptors/status-mapping.ts", argument: "id" },
 ];
 
 interface Raised {

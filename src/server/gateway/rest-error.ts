@@ -15,7 +15,7 @@ import { StatusSchema } from "../../../gen/google/rpc/status_pb.js";
 import { ErrorDetailSchema, type ErrorDetail } from "../../../gen/zitadel/v1/message_pb.js";
 import type { RestResponse } from "./rest-response.js";
 
-/** grpc-gateway's runtime.HTTPStatusFromCode, which CONTRACT.md's table follows. */
+/** grpc-gateway's runtime.HTTPStatusFromCode, which the README's table of HTTP statuses follows. */
 const HTTP_STATUS: Record<Code, number> = {
   [Code.Canceled]: 408,
   [Code.Unknown]: 500,

@@ -20,7 +20,7 @@ import { codeFromHttpStatus, errorFromJsonBytes } from "@connectrpc/connect/prot
 import type { Logger } from "../../logger.js";
 import { UNKNOWN, type CallLabels, type CallObserver } from "../../metrics/edge-observer.js";
 import { callContextValues, callProtocolKey, type HttpDoor, type NodeRequest, type NodeResponse, type RpcHandler } from "../rpc-handler.js";
-import type { StatusMapper } from "../status-error.js";
+import type { StatusMapper } from "../../interceptors/status-mapping.js";
 import { decodeUtf8, parseQuery } from "../utf8-text.js";
 import { forwardedHeaders } from "./forwarded-headers.js";
 import { requestJson } from "./request-message.js";

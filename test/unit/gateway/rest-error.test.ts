@@ -7,7 +7,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { pino } from "pino";
 import { unauthenticated, DomainError, type ErrorCode } from "../../../src/errors.js";
 import { restError } from "../../../src/server/gateway/rest-error.js";
-import { createStatusMapper } from "../../../src/server/status-error.js";
+import { createStatusMapper } from "../../../src/interceptors/status-mapping.js";
 
 const toStatus = createStatusMapper(pino({ level: "silent" }));
 const answer = (error: unknown, options = {}) => {

@@ -11,7 +11,7 @@ import { annotatedService } from "../../support/annotated-service.js";
 describe("the project's routes", () => {
   const routes = restRoutes(POLICY_SERVICES);
 
-  it("are the 19 of CONTRACT.md, under the prefix of each service's package", () => {
+  it("are the 19 RPCs of the API, under the prefix of each service's package", () => {
     const listed = routes.map((route) => `${route.method} ${route.template.text} ${route.rpc.parent.name}.${route.rpc.name}`);
     expect(listed).toEqual([
       "GET /admin/v1/policies/login AdminService.GetLoginPolicy",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { DEFAULT_SETTINGS } from "../../../src/domain/login-policy.js";
 import { loginPolicyEvents } from "../../../src/events/login-policy.js";
 import type { StoredEvent } from "../../../src/eventstore/event.js";
-import { loginPolicyProjection, type LoginPolicyDocument } from "../../../src/query/login-policy-projection.js";
+import { loginPolicyProjection, type LoginPolicyDocument } from "../../../src/projections/login-policy-projection.js";
 
 const org = loginPolicyEvents.org;
 
