@@ -6,6 +6,7 @@
  * a server callback. The process also answers questions about its memory (harness/memory-probe.ts).
  */
 import type { ChildProcess } from "node:child_process";
+import { memoryAfterGc } from "../harness/memory-reading.js";
 import { startServerProcess } from "../harness/server-process.js";
 import type { Target } from "./policy-reads.js";
 
@@ -40,11 +41,7 @@ export async function startServiceUnderTest(databaseUrl: string, adminPatPath: s
     address: new URL(server.url).host,
     pid: child.pid!,
     token: server.adminToken,
-    memory: () =>
-      new Promise((resolve) => {
-        child.once("message", (usage) => resolve(usage as NodeJS.MemoryUsage));
-        child.send("memory");
-      }),
+    memory: () => memoryAfterGc(child),
     async stop() {
       await server.stop();
     },

@@ -11,6 +11,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { policyClients, bearer } from "../../harness/connect-clients.js";
+import { memoryAfterGc } from "../../harness/memory-reading.js";
 import { repositoryPath } from "../../harness/repository.js";
 import { removeTempDirs } from "../../harness/temp-dir.js";
 import { rapidResetAttack } from "../support/rapid-reset-attack.js";
@@ -45,21 +46,13 @@ beforeAll(async () => {
   });
   port = Number(new URL(server.url).port);
   await normalCall();
-  baseline = await memory();
+  baseline = await memoryAfterGc(server.child);
 });
 
 afterAll(async () => {
   await server?.stop();
   removeTempDirs();
 });
-
-/** The server's memory after a full garbage collection (harness/memory-probe.ts). */
-function memory(): Promise<NodeJS.MemoryUsage> {
-  return new Promise((resolve) => {
-    server.child.once("message", (usage) => resolve(usage as NodeJS.MemoryUsage));
-    server.child.send("memory");
-  });
-}
 
 /** A caller's read of the default policy over gRPC, on a connection of its own; its time in ms. */
 async function normalCall(): Promise<number> {
@@ -254,7 +247,7 @@ describe("rapid reset", () => {
 describe("after the attacks", () => {
   it("holds no more memory than before them, give or take", async () => {
     await sleep(3000); // idle sessions time out
-    const after = await memory();
+    const after = await memoryAfterGc(server.child);
     expect(after.heapUsed).toBeLessThan(baseline.heapUsed + 16 * 1024 * 1024);
     expect(after.rss).toBeLessThan(baseline.rss + 96 * 1024 * 1024);
     expectStillUp();
