@@ -4,6 +4,8 @@
  * and a flood of them is how tokens are guessed or the service is worn down). A refusal says
  * when to try again.
  */
+import type { DomainError } from "../errors.js";
+import type { Limit, LimitObserver } from "../metrics/edge-observer.js";
 import { rateLimited } from "./access-errors.js";
 import { TokenBuckets } from "./token-buckets.js";
 
@@ -22,7 +24,10 @@ export class RateLimits {
   private readonly perCaller?: TokenBuckets;
   private readonly authFailures?: TokenBuckets;
 
-  constructor(settings: RateLimitSettings) {
+  constructor(
+    settings: RateLimitSettings,
+    private readonly observer?: LimitObserver,
+  ) {
     if (settings.perAddress > 0) this.perAddress = new TokenBuckets(settings.perAddress, 2 * settings.perAddress);
     if (settings.perCaller > 0) this.perCaller = new TokenBuckets(settings.perCaller, 2 * settings.perCaller);
     const failures = settings.authFailuresPerMinute;
@@ -32,15 +37,20 @@ export class RateLimits {
   /** Admits a call from the address, unless it made too many or failed to authenticate too often. */
   admitAddress(address: string): void {
     const failing = this.authFailures?.peek(address) ?? 0;
-    if (failing > 0) throw rateLimited(failing, "too many failed authentications from this address");
+    if (failing > 0) throw this.refused("auth_failures", failing, "too many failed authentications from this address");
     const wait = this.perAddress?.take(address) ?? 0;
-    if (wait > 0) throw rateLimited(wait, "too many calls from this address");
+    if (wait > 0) throw this.refused("rate", wait, "too many calls from this address");
   }
 
   /** Admits a call by an authenticated user. */
   admitCaller(userId: string): void {
     const wait = this.perCaller?.take(userId) ?? 0;
-    if (wait > 0) throw rateLimited(wait, "too many calls by this user");
+    if (wait > 0) throw this.refused("rate", wait, "too many calls by this user");
+  }
+
+  private refused(limit: Limit, waitSeconds: number, reason: string): DomainError {
+    this.observer?.refused(limit);
+    return rateLimited(waitSeconds, reason);
   }
 
   /** Counts a failed authentication against the address. */

@@ -5,12 +5,14 @@
  */
 import type { Interceptor } from "@connectrpc/connect";
 import { DomainError } from "../errors.js";
+import type { LimitObserver } from "../metrics/edge-observer.js";
 
-export function streamingCallLimitInterceptor(max: number): Interceptor {
+export function streamingCallLimitInterceptor(max: number, observer?: LimitObserver): Interceptor {
   let open = 0;
   return (next) => async (req) => {
     if (!req.stream) return next(req);
     if (open >= max) {
+      observer?.refused("streaming_calls");
       throw new DomainError("ResourceExhausted", "RPC-Str3m", "Errors.Request.TooManyStreams", `${max} streaming calls are open; try again later`);
     }
     open++;

@@ -36,7 +36,14 @@ export interface ConnectionObserver {
 }
 
 /** Limits that refuse requests: each value names one. */
-export type Limit = "request_size" | "rate" | "concurrent_streams" | "connections";
+export type Limit =
+  | "request_size"
+  | "rate"
+  | "auth_failures"
+  | "concurrent_streams"
+  | "streaming_calls"
+  | "connections"
+  | "resets";
 
 export interface LimitObserver {
   /** A request (or connection) was refused because it would exceed the limit. */

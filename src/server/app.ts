@@ -70,7 +70,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   try {
     const toStatus = createStatusMapper(logger);
     const errorStatus = errorStatusInterceptor(toStatus);
-    const rateLimits = new RateLimits(config.rateLimits);
+    const rateLimits = new RateLimits(config.rateLimits, metrics);
     const interceptors: Interceptor[] = [
       errorStatus,
       addressRateLimitInterceptor(rateLimits),
@@ -88,7 +88,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       interceptors: [
         errorStatus,
         addressRateLimitInterceptor(rateLimits, isLocalHealthCheck),
-        streamingCallLimitInterceptor(config.connectionLimits.maxStreamingCalls),
+        streamingCallLimitInterceptor(config.connectionLimits.maxStreamingCalls, metrics),
       ],
     };
     const served = [...POLICY_SERVICES, Health, ServerReflectionV1, ServerReflectionV1alpha];
@@ -142,7 +142,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       rest.notFound(req, res);
     });
     listener = await listen(
-      { host: config.host, port: config.port, tls, limits: config.connectionLimits, logger },
+      { host: config.host, port: config.port, tls, limits: config.connectionLimits, logger, limitObserver: metrics },
       { request: withRequestContext(metrics ? withConnectionTracking(metrics, answer) : answer) },
     );
 

@@ -16,6 +16,7 @@ import type { AddressInfo } from "node:net";
 import tls from "node:tls";
 import type { ConnectionLimits } from "../config.js";
 import type { Logger } from "../logger.js";
+import type { LimitObserver } from "../metrics/edge-observer.js";
 import { ConnectionSlots } from "./connections/connection-slots.js";
 import { Http1Deadlines } from "./connections/http1-deadlines.js";
 import { cutOff, guardSession } from "./connections/http2-session-guard.js";
@@ -29,6 +30,8 @@ export interface ListenOptions {
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   readonly limits: ConnectionLimits;
   readonly logger: Logger;
+  /** Told of every connection refused, and every address cut off. */
+  readonly limitObserver?: LimitObserver;
 }
 
 export type RequestListener = (req: NodeRequest, res: NodeResponse) => void;
@@ -111,6 +114,7 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
   h2.on("sessionError", (error: Error) => logger.debug({ err: error }, "HTTP/2 session failed"));
 
   function cutOffAddress(address: string): void {
+    options.limitObserver?.refused("resets");
     logger.warn({ address }, "a client reset too many streams before their answer; its connections are closed for a minute");
     for (const [session, of] of sessions) if (of === address) cutOff(session);
   }
@@ -136,7 +140,10 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     // A client that resets the connection must not take the process with it.
     connection.on("error", (error) => logger.debug({ err: error }, "connection failed"));
     const address = connection.remoteAddress ?? "";
-    if (!slots.admit(connection)) return;
+    if (!slots.admit(connection)) {
+      options.limitObserver?.refused("connections");
+      return;
+    }
     if (resets.isCutOff(address)) {
       // Held, unread, until the headers timeout, rather than closed at once: an attacker
       // that reconnects as soon as it is cut off would otherwise keep the server accepting

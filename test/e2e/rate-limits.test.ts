@@ -33,13 +33,16 @@ describe("per client address", () => {
   it("refuses calls past the burst with ResourceExhausted and retry-after, over gRPC and REST", async () => {
     // One a second, a burst of two: of ten calls at once, two get through, and at most a
     // third should the calls take a second to arrive.
-    const server = await serve({ LPS_RATE_LIMIT_PER_ADDRESS: "1" });
+    const server = await serve({ LPS_RATE_LIMIT_PER_ADDRESS: "1", LPS_METRICS: "open" });
     const client = new GrpcJsClient(`127.0.0.1:${server.address.port}`, undefined, {}, bearer(server.adminToken));
     const results = await Promise.all(Array.from({ length: 10 }, () => client.call("admin", "GetLoginPolicy")));
     client.close();
     const refused = results.filter((r) => !r.ok);
     expect(refused.length).toBeGreaterThanOrEqual(7);
     for (const refusal of refused) expect(refusal).toMatchObject(RATE_LIMITED);
+    // Operators see them counted.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(Number(/^lps_limit_refusals_total\{limit="rate"\} (\d+)/m.exec(metrics)?.[1])).toBe(refused.length);
 
     const answer = await rest(server.url, "GET", "/admin/v1/policies/login", { headers: bearer(server.adminToken) });
     expect(answer.status).toBe(429);
