@@ -3,7 +3,7 @@
  * interceptors, one listener for every protocol. Everything that depends on configuration
  * is assembled here and nowhere else.
  */
-import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import type { Interceptor } from "@connectrpc/connect";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { Health } from "../../gen/grpc/health/v1/health_pb.js";
@@ -33,7 +33,10 @@ import { listen, type Listener } from "./listener.js";
 import { openApiDoor } from "./openapi-door.js";
 import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
 import { ServedDescriptors } from "./reflection/served-descriptors.js";
-import { createRpcHandler, type HttpDoor } from "./rpc-handler.js";
+import { createCallCore, servedService } from "./call/call-core.js";
+import { grpcDoor } from "./grpc-door.js";
+import type { HttpDoor } from "./http-door.js";
+import { createRpcDoor } from "./rpc-door.js";
 import { createStatusMapper } from "./status-error.js";
 
 export interface App {
@@ -63,26 +66,23 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       authorizeInterceptor(service.authorizer, service.permissions),
     ];
     // Health and reflection are for anyone who can reach the port: no token.
-    const open = { interceptors: [errorStatus] };
+    const open = [errorStatus];
     const served = [...POLICY_SERVICES, Health, ServerReflectionV1, ServerReflectionV1alpha];
     const descriptors = new ServedDescriptors(served, [ErrorDetailSchema]);
     const shutdown = new AbortController();
-    const rpc = createRpcHandler({
-      routes: (router: ConnectRouter) => {
-        const { loginPolicyCommands: commands, loginPolicyQueries: queries } = service;
-        router.service(AdminService, adminService(instance.id, commands, queries), { interceptors });
-        router.service(ManagementService, managementService(commands, queries), { interceptors });
-        router.service(Health, healthService(readiness, descriptors.serviceNames), open);
-        router.service(ServerReflectionV1, serverReflectionV1(descriptors), open);
-        router.service(ServerReflectionV1alpha, serverReflectionV1alpha(descriptors), open);
-      },
-      toStatus,
-      logger,
-      readMaxBytes: config.maxRequestBytes,
-      shutdownSignal: shutdown.signal,
-      quietServices: new Set([Health, ServerReflectionV1, ServerReflectionV1alpha].map((s) => s.typeName)),
-    });
-    const rest = createRestGateway({ services: POLICY_SERVICES, rpc, toStatus, logger, maxRequestBytes: config.maxRequestBytes });
+    const { loginPolicyCommands: commands, loginPolicyQueries: queries } = service;
+    // Health checks (which probes make every few seconds) and reflection are logged at debug level.
+    const services = [
+      servedService(AdminService, adminService(instance.id, commands, queries), interceptors),
+      servedService(ManagementService, managementService(commands, queries), interceptors),
+      servedService(Health, healthService(readiness, descriptors.serviceNames), open, true),
+      servedService(ServerReflectionV1, serverReflectionV1(descriptors), open, true),
+      servedService(ServerReflectionV1alpha, serverReflectionV1alpha(descriptors), open, true),
+    ];
+    const core = createCallCore({ services, toStatus, logger, shutdownSignal: shutdown.signal });
+    const maxRequestBytes = config.maxRequestBytes;
+    const rpc = createRpcDoor({ core, services, logger, maxRequestBytes, shutdownSignal: shutdown.signal });
+    const rest = createRestGateway({ services: POLICY_SERVICES, core, toStatus, logger, maxRequestBytes });
     // Each door serves the requests that are its own and passes on the rest; the first
     // that takes a request answers it, and the REST gateway answers what none took.
     const doors: HttpDoor[] = [rpc, rest, healthProbes(readiness), openApiDoor(toStatus)];
@@ -95,6 +95,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           if (doors.some((door) => door.handle(req, res))) return;
           rest.notFound(req, res);
         }),
+        stream: grpcDoor({ core, logger, maxRequestBytes }),
       },
     );
 

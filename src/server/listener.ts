@@ -8,7 +8,7 @@ import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import type { NodeRequest, NodeResponse } from "./rpc-handler.js";
+import type { NodeRequest, NodeResponse } from "./http-door.js";
 
 export interface ListenOptions {
   readonly host: string;

@@ -1,0 +1,93 @@
+/**
+ * The RPC door for requests that arrive as Node request objects (HTTP/1.1, and HTTP/2
+ * streams the gRPC door declined): unary Connect and gRPC-Web calls go to their own lean
+ * doors on the call core; what only the framework speaks (streaming methods, JSON over
+ * gRPC) goes to connect-node's handlers; a gRPC or gRPC-Web call to a path nobody serves
+ * is answered as gRPC answers it (HTTP 200, grpc-status 12), not with a 404 page.
+ */
+import { createConnectRouter, type ConnectRouter } from "@connectrpc/connect";
+import { compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
+import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import type { Logger } from "../logger.js";
+import type { CallCore, ServedService } from "./call/call-core.js";
+import { allowsGet, connectCodec, connectDoor } from "./connect-door.js";
+import { answerGrpcWebError, grpcWebDoor, isGrpcWebProto } from "./grpc-web-door.js";
+import type { HttpDoor, NodeRequest, NodeResponse } from "./http-door.js";
+import { declineResponseCompression, isLoopback } from "./loopback.js";
+import { grpcStatusFields } from "./wire/grpc-status.js";
+
+export interface RpcDoorOptions {
+  readonly core: CallCore;
+  /** The same services the core serves, for the framework's handlers of what the core does not. */
+  readonly services: readonly ServedService[];
+  readonly logger: Logger;
+  /** Larger request messages are refused with ResourceExhausted. */
+  readonly maxRequestBytes: number;
+  /** Aborts streaming calls still running when the server gives up waiting for them at shutdown. */
+  readonly shutdownSignal?: AbortSignal;
+}
+
+export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
+  const { core, logger, maxRequestBytes } = options;
+  const framework = frameworkHandlers(options);
+  const connect = connectDoor({ core, maxRequestBytes });
+  const grpcWeb = grpcWebDoor({ core, maxRequestBytes });
+
+  async function serveFramework(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
+    try {
+      const uReq = universalRequestFromNodeRequest(req, res, undefined, undefined);
+      if (isLoopback(req.socket?.remoteAddress)) declineResponseCompression(uReq.header);
+      await universalResponseToNodeResponse(await handler(uReq), res);
+    } catch (reason) {
+      logger.debug({ rpc: handler.requestPath, err: reason }, "response not delivered");
+      if (!res.headersSent && !res.destroyed) res.writeHead(400).end();
+    }
+  }
+
+  /** The doors answer every failure of a call; what is left is a response that could not be written. */
+  function served(answer: Promise<void>): true {
+    answer.catch((reason: unknown) => logger.debug({ err: reason }, "response not delivered"));
+    return true;
+  }
+
+  return {
+    handle(req, res) {
+      const target = req.url ?? "";
+      const mark = target.indexOf("?");
+      const path = mark === -1 ? target : target.slice(0, mark);
+      const contentType = req.headers["content-type"];
+      const unary = core.unary.get(path);
+      if (unary && req.method === "POST") {
+        if (isGrpcWebProto(contentType)) return served(grpcWeb(req, res, unary));
+        if (connectCodec(contentType)) return served(connect(req, res, unary, undefined));
+      }
+      if (unary && req.method === "GET" && allowsGet(unary)) {
+        return served(connect(req, res, unary, new URLSearchParams(mark === -1 ? "" : target.slice(mark + 1))));
+      }
+      const handler = framework.get(path);
+      if (handler) return served(serveFramework(handler, req, res));
+      if (contentType?.startsWith("application/grpc-web")) {
+        answerGrpcWebError(req, res, core.unknown(path, "grpc-web"));
+        return true;
+      }
+      if (contentType?.startsWith("application/grpc")) {
+        res.writeHead(200, { "content-type": "application/grpc", ...grpcStatusFields(core.unknown(path, "grpc")) }).end();
+        return true;
+      }
+      return false;
+    },
+  };
+}
+
+
+function frameworkHandlers(options: RpcDoorOptions): Map<string, UniversalHandler> {
+  const router: ConnectRouter = createConnectRouter({
+    acceptCompression: [compressionGzip],
+    readMaxBytes: options.maxRequestBytes,
+    // Protobuf's JSON rules: a field the message does not have is an error, not ignored.
+    jsonOptions: { ignoreUnknownFields: false },
+    shutdownSignal: options.shutdownSignal,
+  });
+  for (const served of options.services) router.service(served.service, served.impl, { interceptors: [...served.interceptors] });
+  return new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
+}
