@@ -128,6 +128,9 @@ export class Call implements UnaryRequest, HandlerContext {
   /** Runs the interceptors and the implementation on the request message; settles once. */
   run(message: Message): Promise<CallOutcome> {
     this.message = message;
+    if (this.deadline !== undefined && this.deadline <= Date.now()) {
+      return Promise.resolve(this.fail(deadlineExceeded("the deadline passed before the call started")));
+    }
     const handled = this.served.run(this).then(
       (response) => this.settle(this.succeeded(response)),
       (error: unknown) => this.fail(error),
