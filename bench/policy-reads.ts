@@ -10,7 +10,7 @@ import { GrpcJsClient, type GrpcResult } from "../harness/grpc-js-client.js";
 import { ORG_HEADER } from "../src/interceptors/org-context.js";
 import type { Calls } from "./load-generator.js";
 
-export const READ_PROTOCOLS = ["grpc", "connect-json", "connect-binary", "rest"] as const;
+export const READ_PROTOCOLS = ["grpc", "connect-json", "connect-binary", "grpc-web", "rest"] as const;
 export type ReadProtocol = (typeof READ_PROTOCOLS)[number];
 
 /** The REST route of Admin GetLoginPolicy. */
@@ -35,7 +35,8 @@ export function adminPolicyRead(target: Target, protocol: ReadProtocol): Calls {
       };
     }
     case "connect-json":
-    case "connect-binary": {
+    case "connect-binary":
+    case "grpc-web": {
       const clients: PolicyClients = policyClients(protocol, target.url, bearer(target.token));
       return { call: async () => void (await clients.admin.getLoginPolicy({})), close: () => {} };
     }
