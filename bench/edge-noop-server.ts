@@ -13,6 +13,7 @@ import {
   GetLoginPolicyResponseSchema as ManagementAnswerSchema,
   ManagementService,
 } from "../gen/zitadel/management/v1/management_pb.js";
+import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { createCallCore, servedService } from "../src/server/call/call-core.js";
 import { createRestGateway } from "../src/server/gateway/rest-gateway.js";
@@ -39,8 +40,10 @@ const core = createCallCore({ services, toStatus, logger });
 const rpc = createRpcDoor({ core, services, logger, maxRequestBytes });
 const rest = createRestGateway({ services: POLICY_SERVICES, core, toStatus, logger, maxRequestBytes });
 
+// The service's own connection limits, as an operator who sets none gets them.
+const { connectionLimits } = loadConfig({}, []);
 const listener = await listen(
-  { host: "127.0.0.1", port: 0 },
+  { host: "127.0.0.1", port: 0, limits: connectionLimits, logger },
   {
     request: (req, res) => {
       if (rpc.handle(req, res) || rest.handle(req, res)) return;

@@ -17,6 +17,8 @@ import {
   GetLoginPolicyResponseSchema as ManagementAnswerSchema,
   ManagementService,
 } from "../gen/zitadel/management/v1/management_pb.js";
+import { loadConfig } from "../src/config.js";
+import { createLogger } from "../src/logger.js";
 import { listen } from "../src/server/listener.js";
 
 const [adminAnswer, managementAnswer, restAnswer] = process.argv.slice(2);
@@ -41,6 +43,7 @@ const handler = connectNodeAdapter({
   },
 });
 
-const listener = await listen({ host: "127.0.0.1", port: 0 }, { request: handler });
+const { connectionLimits } = loadConfig({}, []);
+const listener = await listen({ host: "127.0.0.1", port: 0, limits: connectionLimits, logger: createLogger("silent") }, { request: handler });
 process.stdout.write(`no-op server listening on http://127.0.0.1:${listener.address.port}\n`);
 process.once("SIGTERM", () => void listener.close(1000));

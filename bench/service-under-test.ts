@@ -3,7 +3,7 @@
  * each call at the default level (info). A child of its own, because on two cores the
  * load generator and the server then each have a core and an event loop: in one process
  * the clients' CPU would be counted as the server's, and every client callback would delay
- * a server callback. The process also answers questions about its memory (memory-probe.ts).
+ * a server callback. The process also answers questions about its memory (harness/memory-probe.ts).
  */
 import type { ChildProcess } from "node:child_process";
 import { startServerProcess } from "../harness/server-process.js";
@@ -12,17 +12,25 @@ import type { Target } from "./policy-reads.js";
 /** The service, called with the admin user's token. */
 export interface ServiceUnderTest extends Target {
   readonly pid: number;
-  /** Its memory after a full garbage collection (see memory-probe.ts). */
+  /** Its memory after a full garbage collection (see harness/memory-probe.ts). */
   memory(): Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
 }
 
-const PROBE = new URL("./memory-probe.js", import.meta.url).href;
+const PROBE = new URL("../harness/memory-probe.js", import.meta.url).href;
 
 /** Starts the service on a database that prepareDatabase (fixture.ts) set up, and wrote the admin token for. */
 export async function startServiceUnderTest(databaseUrl: string, adminPatPath: string): Promise<ServiceUnderTest> {
   const server = await startServerProcess(
-    { LPS_DATABASE_URL: databaseUrl, LPS_ADMIN_PAT_PATH: adminPatPath, LPS_LOG_LEVEL: "info", LPS_HOST: "127.0.0.1" },
+    {
+      LPS_DATABASE_URL: databaseUrl,
+      LPS_ADMIN_PAT_PATH: adminPatPath,
+      LPS_LOG_LEVEL: "info",
+      LPS_HOST: "127.0.0.1",
+      // One client address and one user make every call, as fast as they can.
+      LPS_RATE_LIMIT_PER_ADDRESS: "0",
+      LPS_RATE_LIMIT_PER_CALLER: "0",
+    },
     [],
     { execArgv: ["--expose-gc", "--import", PROBE], ipc: true, keepOutput: "until listening" },
   );

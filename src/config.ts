@@ -4,6 +4,7 @@
  * on, before anything starts.
  */
 import { parseArgs } from "node:util";
+import type { RateLimitSettings } from "./access/rate-limits.js";
 import { isMultiFactor, isSecondFactor, type MultiFactor, type SecondFactor } from "./domain/factors.js";
 import { DEFAULT_FACTORS, type LoginPolicyFactors } from "./domain/login-policy.js";
 import type { JwtSettings } from "./identity/jwt-verifier.js";
@@ -36,6 +37,10 @@ export interface Config {
   readonly maxRequestBytes: number;
   /** How long shutdown waits for calls in flight. */
   readonly shutdownGraceMs: number;
+  /** What one client may hold of the port: time, connections, streams. */
+  readonly connectionLimits: ConnectionLimits;
+  /** Calls a client may make, per second, before ResourceExhausted. */
+  readonly rateLimits: RateLimitSettings;
   /** Where a first start writes the admin user's personal access token (mode 0600). */
   readonly adminPatPath: string;
   /** A JSON file that replaces the default role → permission table. */
@@ -52,6 +57,24 @@ export interface Config {
     readonly firstOrgName: string;
     readonly factors: LoginPolicyFactors;
   };
+}
+
+/** Limits on connections and streams, each with a safe default (see SETTINGS). */
+export interface ConnectionLimits {
+  /** A new connection's first bytes, and each request's headers, must arrive within this. */
+  readonly headersTimeoutMs: number;
+  /** A request, body included, must arrive whole within this. */
+  readonly requestTimeoutMs: number;
+  /** A connection with no request in progress is closed after this. */
+  readonly idleTimeoutMs: number;
+  /** Open connections at most; at the cap, the oldest one that has not yet sent a request makes room. */
+  readonly maxConnections: number;
+  /** Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). */
+  readonly maxConcurrentStreams: number;
+  /** Server-streaming calls (health Watch, reflection) open at once in the process. */
+  readonly maxStreamingCalls: number;
+  /** Streams one client address may reset before their answer, per minute, before it is cut off for a minute. */
+  readonly maxResetsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +113,40 @@ export const SETTINGS = {
   logLevel: { env: "LPS_LOG_LEVEL", flag: "log-level", fallback: "info", help: LOG_LEVELS.join(", ") },
   maxRequestBytes: { env: "LPS_MAX_REQUEST_BYTES", fallback: String(1024 * 1024), help: "largest request message accepted" },
   shutdownGraceMs: { env: "LPS_SHUTDOWN_GRACE_MS", fallback: "10000", help: "how long shutdown waits for calls in flight" },
+  headersTimeoutMs: {
+    env: "LPS_HEADERS_TIMEOUT_MS",
+    fallback: "10000",
+    help: "time a client has to send a request's headers (a new connection: its first request)",
+  },
+  requestTimeoutMs: { env: "LPS_REQUEST_TIMEOUT_MS", fallback: "30000", help: "time a client has to send a whole request, body included" },
+  idleTimeoutMs: { env: "LPS_IDLE_TIMEOUT_MS", fallback: "120000", help: "a connection with no call in progress is closed after this" },
+  maxConnections: {
+    env: "LPS_MAX_CONNECTIONS",
+    fallback: "1000",
+    help: "open connections at most; at the cap the oldest that has not sent a request yet is closed to make room",
+  },
+  maxConcurrentStreams: { env: "LPS_MAX_CONCURRENT_STREAMS", fallback: "100", help: "streams one HTTP/2 connection may have open at once" },
+  maxStreamingCalls: {
+    env: "LPS_MAX_STREAMING_CALLS",
+    fallback: "500",
+    help: "streaming calls (health Watch, reflection) open at once; more are ResourceExhausted",
+  },
+  maxResetsPerMinute: {
+    env: "LPS_MAX_RESETS_PER_MINUTE",
+    fallback: "600",
+    help: "streams a client address may cancel before their answer per minute; more closes its connections for a minute",
+  },
+  rateLimitPerAddress: {
+    env: "LPS_RATE_LIMIT_PER_ADDRESS",
+    fallback: "2000",
+    help: "calls per second from one client address (burst: twice that); 0 for none, e.g. behind a proxy",
+  },
+  rateLimitPerCaller: { env: "LPS_RATE_LIMIT_PER_CALLER", fallback: "2000", help: "calls per second by one authenticated user (burst: twice that); 0 for none" },
+  rateLimitAuthFailures: {
+    env: "LPS_RATE_LIMIT_AUTH_FAILURES",
+    fallback: "60",
+    help: "failed authentications per minute from one client address (burst: as many); 0 for no limit",
+  },
   databaseCheckIntervalMs: {
     env: "LPS_DATABASE_CHECK_INTERVAL_MS",
     fallback: "5000",
@@ -170,6 +227,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
     logLevel,
     maxRequestBytes: integer("maxRequestBytes", 1024, 64 * 1024 * 1024),
     shutdownGraceMs: integer("shutdownGraceMs", 0, 10 * 60 * 1000),
+    connectionLimits: {
+      headersTimeoutMs: integer("headersTimeoutMs", 100, 10 * 60 * 1000),
+      requestTimeoutMs: integer("requestTimeoutMs", 100, 60 * 60 * 1000),
+      idleTimeoutMs: integer("idleTimeoutMs", 100, 24 * 60 * 60 * 1000),
+      maxConnections: integer("maxConnections", 1, 1_000_000),
+      maxConcurrentStreams: integer("maxConcurrentStreams", 1, 10_000),
+      maxStreamingCalls: integer("maxStreamingCalls", 1, 1_000_000),
+      maxResetsPerMinute: integer("maxResetsPerMinute", 1, 1_000_000),
+    },
+    rateLimits: {
+      perAddress: integer("rateLimitPerAddress", 0, 1_000_000),
+      perCaller: integer("rateLimitPerCaller", 0, 1_000_000),
+      authFailuresPerMinute: integer("rateLimitAuthFailures", 0, 1_000_000),
+    },
     adminPatPath: raw("adminPatPath"),
     rolesFile: raw("rolesFile") || undefined,
     jwt,

@@ -39,6 +39,18 @@ export class DomainError extends Error {
   }
 }
 
+/** Too many calls: the caller may try again after `retryAfterSeconds`. */
+export class RateLimitExceeded extends DomainError {
+  constructor(
+    id: string,
+    key: string,
+    explanation: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("ResourceExhausted", id, key, explanation);
+  }
+}
+
 /** ZITADEL's message format, "<key> (<id>)", with our explanation after a colon. */
 function describe(key: string, id: string, explanation?: string): string {
   const base = `${key} (${id})`;

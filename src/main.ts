@@ -9,6 +9,7 @@ import { operatorUsage, OPERATOR_NOUNS, runOperatorCommand } from "./cli/run-ope
 import { UsageError } from "./cli/operator-command.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
+import { guardProcess } from "./process-guard.js";
 import { startApp, type App } from "./server/app.js";
 
 const USAGE = `usage:
@@ -19,6 +20,7 @@ Settings come from LPS_* environment variables too; see the README.`;
 async function serve(args: string[]): Promise<void> {
   const config = loadConfig(process.env, args);
   const logger = createLogger(config.logLevel);
+  guardProcess(logger);
   const app = await startApp(config, logger);
   process.stdout.write(banner(app, config));
   let stopping = false;

@@ -1,5 +1,5 @@
 /** The refusals of authentication and authorization, each born once with its ID. */
-import { invalidArgument, permissionDenied, unauthenticated, unavailable, type DomainError } from "../errors.js";
+import { invalidArgument, permissionDenied, RateLimitExceeded, unauthenticated, unavailable, type DomainError } from "../errors.js";
 
 export function tokenMissing(): DomainError {
   return unauthenticated("AUTH-x8Bz2", "Errors.Token.Missing", "send the header authorization: Bearer <token>");
@@ -25,4 +25,10 @@ export function organizationMissing(): DomainError {
     "Errors.Org.Missing",
     "the caller belongs to no organization here; name one with the x-zitadel-orgid header",
   );
+}
+
+/** Too many calls; `waitSeconds` is how long until the next one would be admitted. */
+export function rateLimited(waitSeconds: number, reason: string): DomainError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(waitSeconds));
+  return new RateLimitExceeded("AUTH-R4t3l", "Errors.RateLimit.Exceeded", `${reason}; try again in ${retryAfterSeconds} s`, retryAfterSeconds);
 }

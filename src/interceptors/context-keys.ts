@@ -13,3 +13,6 @@ export const requestedOrgKey = createContextKey<string | undefined>(undefined, {
 
 /** The organization a Management call acts on, once authorization has admitted the caller to it. */
 export const orgKey = createContextKey<string | undefined>(undefined, { description: "org" });
+
+/** The client's IP address, as the connection shows it; set by the door the call came through. */
+export const peerAddressKey = createContextKey<string | undefined>(undefined, { description: "peer address" });

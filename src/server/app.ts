@@ -3,7 +3,8 @@
  * interceptors, one listener for every protocol. Everything that depends on configuration
  * is assembled here and nowhere else.
  */
-import type { Interceptor } from "@connectrpc/connect";
+import type { DescService } from "@bufbuild/protobuf";
+import type { ContextValues, Interceptor } from "@connectrpc/connect";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { Health } from "../../gen/grpc/health/v1/health_pb.js";
@@ -16,10 +17,14 @@ import { adminService } from "../api/admin.js";
 import { managementService } from "../api/management.js";
 import type { Config } from "../config.js";
 import type { EventStore } from "../eventstore/store.js";
+import { RateLimits } from "../access/rate-limits.js";
 import { authenticateInterceptor } from "../interceptors/authenticate.js";
 import { authorizeInterceptor } from "../interceptors/authorize.js";
 import { errorStatusInterceptor } from "../interceptors/error-status.js";
+import { peerAddressKey } from "../interceptors/context-keys.js";
 import { orgContextInterceptor } from "../interceptors/org-context.js";
+import { addressRateLimitInterceptor, callerRateLimitInterceptor } from "../interceptors/rate-limit.js";
+import { streamingCallLimitInterceptor } from "../interceptors/streaming-call-limit.js";
 import type { Logger } from "../logger.js";
 import type { InstanceDocument } from "../query/instance-projection.js";
 import { POLICY_SERVICES, openService } from "../service.js";
@@ -30,6 +35,7 @@ import { healthService } from "./health/health-service.js";
 import { healthProbes } from "./health/probes.js";
 import { Readiness } from "./health/readiness.js";
 import { listen, type Listener } from "./listener.js";
+import { isLoopback } from "./loopback.js";
 import { openApiDoor } from "./openapi-door.js";
 import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
 import { ServedDescriptors } from "./reflection/served-descriptors.js";
@@ -59,14 +65,24 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   try {
     const toStatus = createStatusMapper(logger);
     const errorStatus = errorStatusInterceptor(toStatus);
+    const rateLimits = new RateLimits(config.rateLimits);
     const interceptors: Interceptor[] = [
       errorStatus,
+      addressRateLimitInterceptor(rateLimits),
       orgContextInterceptor(),
       authenticateInterceptor((header) => service.authenticator.authenticate(header.get("authorization"))),
+      callerRateLimitInterceptor(rateLimits),
       authorizeInterceptor(service.authorizer, service.permissions),
     ];
-    // Health and reflection are for anyone who can reach the port: no token.
-    const open = [errorStatus];
+    // Health and reflection are for anyone who can reach the port: no token, but a cap on
+    // the streams they hold, and health checks from this machine are never limited.
+    const isLocalHealthCheck = (req: { service: DescService; contextValues: ContextValues }) =>
+      req.service.typeName === Health.typeName && isLoopback(req.contextValues.get(peerAddressKey));
+    const open = [
+      errorStatus,
+      addressRateLimitInterceptor(rateLimits, isLocalHealthCheck),
+      streamingCallLimitInterceptor(config.connectionLimits.maxStreamingCalls),
+    ];
     const served = [...POLICY_SERVICES, Health, ServerReflectionV1, ServerReflectionV1alpha];
     const descriptors = new ServedDescriptors(served, [ErrorDetailSchema]);
     const shutdown = new AbortController();
@@ -89,7 +105,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     // Migrations ran and the instance exists: ready from the first request if the database answers.
     await monitor.start();
     listener = await listen(
-      { host: config.host, port: config.port, tls },
+      { host: config.host, port: config.port, tls, limits: config.connectionLimits, logger },
       {
         request: withCors(config.corsOrigins, (req, res) => {
           if (doors.some((door) => door.handle(req, res))) return;

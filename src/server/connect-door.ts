@@ -73,7 +73,7 @@ export function connectDoor(options: ConnectDoorOptions) {
     } catch (error) {
       problem ??= error;
     }
-    const call = core.start(method, { protocol: "connect", requestMethod: req.method ?? "POST", url: req.url ?? "", header, timeoutMs });
+    const call = core.start(method, { protocol: "connect", requestMethod: req.method ?? "POST", url: req.url ?? "", header, timeoutMs, peerAddress: req.socket?.remoteAddress });
     let outcome: CallOutcome;
     try {
       if (problem) throw problem;

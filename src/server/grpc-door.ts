@@ -75,6 +75,7 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
       url: `${headers[":scheme"] ?? "http"}://${headers[":authority"] ?? ""}${method.path}`,
       header,
       timeoutMs,
+      peerAddress: stream.session?.socket?.remoteAddress,
     });
     const encoding = headers["grpc-encoding"] as string | undefined;
     if (!problem && encoding !== undefined && encoding !== "identity" && encoding !== GZIP) {

@@ -51,7 +51,7 @@ export function grpcWebDoor(options: GrpcWebDoorOptions) {
     } catch (error) {
       problem ??= error;
     }
-    const call = core.start(method, { protocol: "grpc-web", requestMethod: "POST", url: req.url ?? "", header, timeoutMs });
+    const call = core.start(method, { protocol: "grpc-web", requestMethod: "POST", url: req.url ?? "", header, timeoutMs, peerAddress: req.socket?.remoteAddress });
     const encoding = header.get("grpc-encoding");
     let outcome: CallOutcome;
     try {

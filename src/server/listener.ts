@@ -1,19 +1,34 @@
 /**
  * One port for every client. Without TLS, a connection is HTTP/2 (gRPC, and h2c clients of
  * Connect) if it opens with the HTTP/2 preface, and HTTP/1.1 (browsers, curl, gRPC-Web)
- * otherwise; Node's own `allowHTTP1` only does this under TLS. With a certificate and key,
- * TLS negotiates the protocol by ALPN.
+ * otherwise; with a certificate and key, TLS negotiates the protocol by ALPN. Either way the
+ * connection then goes to one of two servers, Node's HTTP/1.1 server or its HTTP/2 server.
+ *
+ * This is the only code that touches sockets, and the first an attacker reaches, so it owns
+ * the errors of every socket and session and puts a limit on what a connection can hold:
+ * time to send headers and a whole request, idle time, connections, streams per connection,
+ * and streams reset before their answer (see ConnectionLimits in config.ts).
  */
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
+import tls from "node:tls";
+import type { ConnectionLimits } from "../config.js";
+import type { Logger } from "../logger.js";
+import { ConnectionSlots } from "./connections/connection-slots.js";
+import { Http1Deadlines } from "./connections/http1-deadlines.js";
+import { cutOff, guardSession } from "./connections/http2-session-guard.js";
+import { PeerResets } from "./connections/peer-resets.js";
+import { sniffProtocol, type WireProtocol } from "./connections/protocol-sniffer.js";
 import type { NodeRequest, NodeResponse } from "./http-door.js";
 
 export interface ListenOptions {
   readonly host: string;
   readonly port: number;
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  readonly limits: ConnectionLimits;
+  readonly logger: Logger;
 }
 
 export type RequestListener = (req: NodeRequest, res: NodeResponse) => void;
@@ -37,30 +52,92 @@ export interface Listener {
   close(graceMs: number): Promise<void>;
 }
 
-/** The client preface every HTTP/2 connection starts with (RFC 9113, 3.4). */
-const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
-/** A connection that has not said which protocol it speaks by then is dropped. */
-const SNIFF_TIMEOUT_MS = 10_000;
-
 export async function listen(options: ListenOptions, handlers: RequestHandlers): Promise<Listener> {
-  const sockets = new Set<net.Socket>();
-  const sessions = new Set<http2.Http2Session>();
-  const onRequest = handlers.request;
-  const h1 = options.tls ? undefined : http.createServer(onRequest);
-  const h2 = options.tls
-    ? http2.createSecureServer({ cert: options.tls.cert, key: options.tls.key, allowHTTP1: true }, onRequest)
-    : http2.createServer(onRequest);
-  if (handlers.stream) streamsFirst(h2, handlers.stream);
-  h2.on("session", (session) => {
-    sessions.add(session);
-    session.once("close", () => sessions.delete(session));
-  });
+  const { limits, logger } = options;
+  const slots = new ConnectionSlots(limits.maxConnections);
+  const resets = new PeerResets(limits.maxResetsPerMinute);
+  const sessions = new Map<http2.ServerHttp2Session, string>();
+  /** The TCP connection under each socket the protocol servers get (itself, or the one under TLS). */
+  const connectionOf = new WeakMap<net.Socket, net.Socket>();
 
-  const server: net.Server = options.tls ? h2 : net.createServer((socket) => sniff(socket, h1!, h2));
-  server.on("connection", (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+  const h1 = http.createServer({ keepAliveTimeout: limits.idleTimeoutMs }, handlers.request);
+  const deadlines = new Http1Deadlines(limits);
+  h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    slots.served(connectionOf.get(req.socket) ?? req.socket);
+    deadlines.request(req, res);
   });
+  // Without a "clientError" listener Node answers a malformed or late request itself (400,
+  // 408, 431) and closes the connection, which is what it should get.
+
+  const h2 = http2.createServer({ settings: { maxConcurrentStreams: limits.maxConcurrentStreams } }, handlers.request);
+  if (handlers.stream) streamsFirst(h2, handlers.stream);
+  /** Set while a connection is handed to the HTTP/2 server, which makes its session at once. */
+  let handingOver: net.Socket | undefined;
+  h2.on("session", (session: http2.ServerHttp2Session) => {
+    const connection = handingOver!;
+    const address = connection.remoteAddress ?? "";
+    sessions.set(session, address);
+    session.once("close", () => sessions.delete(session));
+    guardSession(
+      session,
+      limits,
+      {
+        served: () => slots.served(connection),
+        reset: () => {
+          const overBudget = resets.reset(address);
+          if (overBudget) cutOffAddress(address);
+          return overBudget;
+        },
+      },
+      logger,
+    );
+  });
+  h2.on("sessionError", (error: Error) => logger.debug({ err: error }, "HTTP/2 session failed"));
+
+  function cutOffAddress(address: string): void {
+    logger.warn({ address }, "a client reset too many streams before their answer; its connections are closed for a minute");
+    for (const [session, of] of sessions) if (of === address) cutOff(session);
+  }
+
+  function handOver(connection: net.Socket, socket: net.Socket, protocol: WireProtocol): void {
+    connectionOf.set(socket, connection);
+    if (protocol === "h2") {
+      handingOver = connection;
+      h2.emit("connection", socket);
+      handingOver = undefined;
+    } else {
+      h1.emit("connection", socket);
+      deadlines.connected(socket);
+    }
+  }
+
+  const server: net.Server = options.tls
+    ? tls.createServer({ ...options.tls, ALPNProtocols: ["h2", "http/1.1"], handshakeTimeout: limits.headersTimeoutMs })
+    : net.createServer();
+  /** Connections under TLS, by their peer's address and port, to find them from the TLS socket. */
+  const underTls = new Map<string, net.Socket>();
+  server.on("connection", (connection: net.Socket) => {
+    // A client that resets the connection must not take the process with it.
+    connection.on("error", (error) => logger.debug({ err: error }, "connection failed"));
+    const address = connection.remoteAddress ?? "";
+    if (resets.isCutOff(address) || !slots.admit(connection)) {
+      connection.destroy();
+      return;
+    }
+    if (!options.tls) {
+      sniffProtocol(connection, limits.headersTimeoutMs, (protocol) => handOver(connection, connection, protocol));
+      return;
+    }
+    const peer = peerOf(connection);
+    underTls.set(peer, connection);
+    connection.once("close", () => underTls.delete(peer));
+  });
+  server.on("secureConnection", (socket: tls.TLSSocket) => {
+    const connection = underTls.get(peerOf(socket)) ?? socket;
+    handOver(connection, socket, socket.alpnProtocol === "h2" ? "h2" : "http/1.1");
+  });
+  server.on("tlsClientError", (error: Error) => logger.debug({ err: error }, "TLS handshake failed"));
+  server.on("error", (error) => logger.error({ err: error }, "the listening socket failed"));
 
   await new Promise<void>((resolve, reject) => {
     const fail = (error: NodeJS.ErrnoException) => reject(listenError(options, error));
@@ -75,18 +152,23 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     address: server.address() as AddressInfo,
     async close(graceMs) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const session of sessions) session.close();
-      h1?.closeIdleConnections();
+      for (const session of sessions.keys()) session.close();
+      h1.closeIdleConnections();
       const deadline = setTimeout(() => {
-        for (const socket of sockets) socket.destroy();
+        for (const socket of slots.all()) socket.destroy();
       }, graceMs);
       // Keep-alive sockets that finish their request are closed as they become idle.
-      const idleSweep = setInterval(() => h1?.closeIdleConnections(), 100);
+      const idleSweep = setInterval(() => h1.closeIdleConnections(), 100);
       await closed;
       clearTimeout(deadline);
       clearInterval(idleSweep);
+      h1.close();
     },
   };
+}
+
+function peerOf(socket: net.Socket): string {
+  return `${socket.remoteAddress}|${socket.remotePort}`;
 }
 
 const LISTEN_PROBLEMS: Record<string, string> = {
@@ -102,35 +184,13 @@ function listenError(options: ListenOptions, error: NodeJS.ErrnoException): Erro
 }
 
 /**
- * Reads the first bytes, hands the socket to the server for its protocol, and gives the
- * bytes back to the socket for that server to read.
- */
-function sniff(socket: net.Socket, h1: http.Server, h2: http2.Http2Server): void {
-  socket.setTimeout(SNIFF_TIMEOUT_MS, () => socket.destroy());
-  let head = Buffer.alloc(0);
-  const onReadable = () => {
-    for (let chunk: Buffer | null; (chunk = socket.read()) !== null; ) head = Buffer.concat([head, chunk]);
-    if (socket.readableEnded) return socket.destroy();
-    const length = Math.min(head.length, HTTP2_PREFACE.length);
-    const isHttp2 = head.subarray(0, length).equals(HTTP2_PREFACE.subarray(0, length));
-    // Fewer than four bytes of the preface ("P", "PR", "PRI") could still be "POST" or "PUT".
-    if (isHttp2 && length < 4) return;
-    socket.off("readable", onReadable);
-    socket.setTimeout(0);
-    socket.unshift(head);
-    (isHttp2 ? h2 : h1).emit("connection", socket);
-  };
-  socket.on("readable", onReadable);
-}
-
-/**
  * Lets `first` see every HTTP/2 stream before Node's compatibility layer turns it into a
  * request and response. That layer is itself a "stream" listener, which the server adds
  * when it is given a request listener; it is taken out and called only for the streams
  * `first` declines, so a stream it took never gets request objects (or their listeners on
  * the stream, such as the one that would answer "wantTrailers" for it).
  */
-function streamsFirst(server: http2.Http2Server | http2.Http2SecureServer, first: StreamListener): void {
+function streamsFirst(server: http2.Http2Server, first: StreamListener): void {
   const compatibility = server.listeners("stream") as ((...args: unknown[]) => void)[];
   for (const listener of compatibility) server.removeListener("stream", listener);
   server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[]) => {

@@ -5,9 +5,10 @@
  * gRPC) goes to connect-node's handlers; a gRPC or gRPC-Web call to a path nobody serves
  * is answered as gRPC answers it (HTTP 200, grpc-status 12), not with a 404 page.
  */
-import { createConnectRouter, type ConnectRouter } from "@connectrpc/connect";
+import { createConnectRouter, createContextValues, type ConnectRouter } from "@connectrpc/connect";
 import { compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import { peerAddressKey } from "../interceptors/context-keys.js";
 import type { Logger } from "../logger.js";
 import type { CallCore, ServedService } from "./call/call-core.js";
 import { allowsGet, connectCodec, connectDoor } from "./connect-door.js";
@@ -35,7 +36,8 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
 
   async function serveFramework(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
     try {
-      const uReq = universalRequestFromNodeRequest(req, res, undefined, undefined);
+      const values = createContextValues().set(peerAddressKey, req.socket?.remoteAddress);
+      const uReq = universalRequestFromNodeRequest(req, res, undefined, values);
       if (isLoopback(req.socket?.remoteAddress)) declineResponseCompression(uReq.header);
       await universalResponseToNodeResponse(await handler(uReq), res);
     } catch (reason) {

@@ -8,7 +8,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { randomUUID } from "node:crypto";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
-import { DomainError } from "../errors.js";
+import { DomainError, RateLimitExceeded } from "../errors.js";
 import { StoreUnavailable } from "../eventstore/store.js";
 import type { Logger } from "../logger.js";
 import {
@@ -60,7 +60,9 @@ export function createStatusMapper(logger: Logger): StatusMapper {
 }
 
 function fromDomain(error: DomainError): ConnectError {
-  return new ConnectError(error.message, Code[error.code], undefined, [
+  // HTTP's way of saying when to come back (RFC 9110, 10.2.3), for every protocol alike.
+  const metadata = error instanceof RateLimitExceeded ? { "retry-after": String(error.retryAfterSeconds) } : undefined;
+  return new ConnectError(error.message, Code[error.code], metadata, [
     { desc: ErrorDetailSchema, value: { id: error.id, message: error.key } },
   ]);
 }

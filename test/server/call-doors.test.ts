@@ -9,6 +9,7 @@ import { createClient, decodeBinaryHeader, encodeBinaryHeader, type HandlerConte
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
 import { Health, HealthCheckResponse_ServingStatus, type HealthCheckRequest } from "../../gen/grpc/health/v1/health_pb.js";
+import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { createCallCore, servedService } from "../../src/server/call/call-core.js";
 import { grpcDoor } from "../../src/server/grpc-door.js";
@@ -39,7 +40,7 @@ beforeAll(async () => {
   const core = createCallCore({ services, toStatus: createStatusMapper(logger), logger });
   const rpc = createRpcDoor({ core, services, logger, maxRequestBytes: 1024 });
   listener = await listen(
-    { host: "127.0.0.1", port: 0 },
+    { host: "127.0.0.1", port: 0, limits: loadConfig({}, []).connectionLimits, logger },
     {
       request: (req, res) => {
         if (!rpc.handle(req, res)) res.writeHead(404).end();

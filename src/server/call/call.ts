@@ -16,6 +16,7 @@ import {
   type UnaryResponse,
 } from "@connectrpc/connect";
 import { performance } from "node:perf_hooks";
+import { peerAddressKey } from "../../interceptors/context-keys.js";
 import type { Logger } from "../../logger.js";
 import { callCanceled, deadlineExceeded } from "../request-errors.js";
 import type { StatusMapper } from "../status-error.js";
@@ -31,6 +32,8 @@ export interface CallInput {
   readonly header: Headers;
   /** The deadline the client set, if any, in milliseconds from now. */
   readonly timeoutMs?: number;
+  /** The client's IP address, for interceptors that limit calls by address. */
+  readonly peerAddress?: string;
 }
 
 export type CallOutcome =
@@ -85,6 +88,7 @@ export class Call implements UnaryRequest, HandlerContext {
     this.url = input.url;
     this.header = input.header;
     this.protocolName = input.protocol;
+    this.contextValues.set(peerAddressKey, input.peerAddress);
     if (input.timeoutMs !== undefined) this.deadline = Date.now() + Math.min(input.timeoutMs, settings.maxTimeoutMs);
   }
 

@@ -62,6 +62,7 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
       requestMethod: req.method ?? "GET",
       url: req.url ?? "",
       header: forwardedHeaders(req.headers),
+      peerAddress: req.socket?.remoteAddress,
     });
     let outcome: CallOutcome;
     try {
@@ -71,7 +72,12 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
     } catch (error) {
       outcome = call.fail(error);
     }
-    if (outcome.error) return sendRestResponse(req, res, restError(outcome.error, { authorization: req.headers.authorization }));
+    if (outcome.error) {
+      // The error's metadata (retry-after, say) is HTTP headers already.
+      const headers: Record<string, string> = {};
+      outcome.error.metadata.forEach((value, name) => (headers[name] = value));
+      return sendRestResponse(req, res, restError(outcome.error, { authorization: req.headers.authorization, headers }));
+    }
     const headers: Record<string, string> = {};
     outcome.header?.forEach((value, name) => (headers[name] = value));
     headers["content-type"] = "application/json";

@@ -1,6 +1,6 @@
 /**
  * Loaded into the server under test (`node --expose-gc --import memory-probe.js`) to tell
- * the benchmark, over the IPC channel, how much memory the process holds. Each answer
+ * the benchmark or a test, over the IPC channel, how much memory the process holds. Each answer
  * comes after a full garbage collection, so that it counts what is still referenced rather
  * than garbage not yet collected. The server's own code knows nothing of this.
  */

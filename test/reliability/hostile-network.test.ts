@@ -1,0 +1,262 @@
+/**
+ * The service as an attacker finds it: the real server process on loopback, probed with
+ * connections that reset, idle, drip, squat on streams and reset them as fast as they can.
+ * Attacks come from 127.0.0.2 and up, the normal caller from 127.0.0.1, so that per-address
+ * accounting can tell them apart as it would hosts. Each case asserts that the process
+ * stays up, that a normal call made on a new connection is answered within a second during
+ * and after the attack, and, at the end, that memory went back to where it was.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import http2 from "node:http2";
+import net from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { policyClients, bearer } from "../../harness/connect-clients.js";
+import { repositoryPath } from "../../harness/repository.js";
+import { removeTempDirs } from "../../harness/temp-dir.js";
+import { rapidResetAttack } from "../support/rapid-reset-attack.js";
+import { connectRawHttp2, FLAG, FRAME, frame, headerBlock, serverSettings } from "../support/raw-http2.js";
+import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { freshDatabaseUrl } from "../support/test-database.js";
+import { waitFor } from "../support/wait-for.js";
+
+/** Each attack comes from an address of its own, so that one cut off does not spoil the next. */
+const attacker = (() => {
+  let last = 1;
+  return () => `127.0.0.${++last}`;
+})();
+const LIMITS = {
+  LPS_HEADERS_TIMEOUT_MS: "1000",
+  LPS_REQUEST_TIMEOUT_MS: "2000",
+  LPS_IDLE_TIMEOUT_MS: "2000",
+  LPS_MAX_CONNECTIONS: "200",
+  LPS_MAX_CONCURRENT_STREAMS: "100",
+  LPS_MAX_STREAMING_CALLS: "50",
+  LPS_MAX_RESETS_PER_MINUTE: "100",
+};
+
+let server: ServerProcess;
+let port: number;
+let baseline: NodeJS.MemoryUsage;
+
+beforeAll(async () => {
+  server = await startServerProcess({ ...LIMITS, LPS_HOST: "127.0.0.1", LPS_DATABASE_URL: await freshDatabaseUrl() }, [], {
+    execArgv: ["--expose-gc", "--import", repositoryPath("dist/harness/memory-probe.js")],
+    ipc: true,
+  });
+  port = Number(new URL(server.url).port);
+  await normalCall();
+  baseline = await memory();
+});
+
+afterAll(async () => {
+  await server?.stop();
+  removeTempDirs();
+});
+
+/** The server's memory after a full garbage collection (harness/memory-probe.ts). */
+function memory(): Promise<NodeJS.MemoryUsage> {
+  return new Promise((resolve) => {
+    server.child.once("message", (usage) => resolve(usage as NodeJS.MemoryUsage));
+    server.child.send("memory");
+  });
+}
+
+/** A caller's read of the default policy over gRPC, on a connection of its own; its time in ms. */
+async function normalCall(): Promise<number> {
+  const started = performance.now();
+  const { admin } = policyClients("grpc", server.url, bearer(server.adminToken));
+  const answer = await admin.getLoginPolicy({}, { timeoutMs: 5000 });
+  expect(answer.policy?.details?.resourceOwner).toBeTruthy();
+  return performance.now() - started;
+}
+
+/** Normal calls, one after another, while `attack` runs; each must be answered within a second. */
+async function callsDuring(attack: Promise<unknown>): Promise<void> {
+  let done = false;
+  const attacked = attack.finally(() => (done = true));
+  const times: number[] = [];
+  while (!done) {
+    times.push(await normalCall());
+    await sleep(50);
+  }
+  await attacked;
+  times.push(await normalCall());
+  expect(Math.max(...times)).toBeLessThan(1000);
+}
+
+function connectFrom(address: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: "127.0.0.1", localAddress: address }, () => resolve(socket));
+    socket.once("error", reject);
+  });
+}
+
+/** Resolves with how long the server took to close the socket, in ms. */
+function closedBy(socket: net.Socket): Promise<number> {
+  const started = performance.now();
+  socket.on("error", () => {});
+  // Reading what the server sends is how its closing the connection is seen.
+  socket.resume();
+  if (socket.closed) return Promise.resolve(0);
+  return new Promise((resolve) => socket.once("close", () => resolve(performance.now() - started)));
+}
+
+function expectStillUp(): void {
+  expect(server.child.exitCode).toBeNull();
+  expect(server.output()).not.toMatch(/escaped every handler/);
+}
+
+describe("connections that reset", () => {
+  it("survives clients that reset before sending anything, or after one byte", async () => {
+    await callsDuring(
+      (async () => {
+        const from = attacker();
+        for (let round = 0; round < 200; round++) {
+          const socket = await connectFrom(from);
+          if (round % 2) socket.write("P");
+          socket.resetAndDestroy();
+        }
+      })(),
+    );
+    expectStillUp();
+  });
+});
+
+describe("idle and slow connections", () => {
+  it("closes connections that send a byte and stop, and makes room for callers past the cap", async () => {
+    // More squatters than the connection cap: new callers still get in.
+    const from = attacker();
+    const squatters = await Promise.all(Array.from({ length: 300 }, () => connectFrom(from)));
+    const closed = squatters.map((socket) => {
+      socket.write("G");
+      return closedBy(socket);
+    });
+    await callsDuring(Promise.all(closed));
+    for (const ms of await Promise.all(closed)) expect(ms).toBeLessThan(5000);
+    expectStillUp();
+  });
+
+  it("answers HTTP/1.1 headers that never end with 408 and closes", async () => {
+    const socket = await connectFrom(attacker());
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+    socket.write("GET /ready HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+    const drip = setInterval(() => socket.write("a"), 200);
+    await callsDuring(closedBy(socket)).finally(() => clearInterval(drip));
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it("closes an HTTP/1.1 request whose body drips in slower than the request timeout allows", async () => {
+    const socket = await connectFrom(attacker());
+    socket.write(
+      "POST /zitadel.admin.v1.AdminService/GetLoginPolicy HTTP/1.1\r\nHost: localhost\r\n" +
+        "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+    );
+    const drip = setInterval(() => socket.write(" "), 300);
+    const ms = await closedBy(socket).finally(() => clearInterval(drip));
+    // Node checks every 250 ms; the request timeout is 2 s.
+    expect(ms).toBeLessThan(4000);
+  });
+
+  it("closes an HTTP/2 connection that sends its preface and nothing else", async () => {
+    const connection = await connectRawHttp2(port, attacker());
+    const ms = await closedBy(connection.socket);
+    expect(ms).toBeLessThan(3000);
+  });
+
+  it("resets an HTTP/2 stream whose body never comes, and closes the session once idle", async () => {
+    const session = http2.connect(server.url, { localAddress: attacker() } as http2.SecureClientSessionOptions);
+    session.on("error", () => {});
+    const stream = session.request({
+      ":method": "POST",
+      ":path": "/zitadel.admin.v1.AdminService/GetLoginPolicy",
+      "content-type": "application/grpc",
+    });
+    stream.on("error", () => {});
+    const rstCode = await new Promise<number>((resolve) => stream.once("close", () => resolve(stream.rstCode)));
+    expect(rstCode).toBe(http2.constants.NGHTTP2_CANCEL);
+    const sessionClosed = await new Promise<boolean>((resolve) => {
+      session.once("close", () => resolve(true));
+      setTimeout(() => resolve(false), 6000);
+    });
+    expect(sessionClosed).toBe(true);
+  });
+});
+
+describe("streams", () => {
+  it("advertises MAX_CONCURRENT_STREAMS and closes a connection that keeps opening more", async () => {
+    const connection = await connectRawHttp2(port, attacker());
+    await waitFor(() => connection.frames.some((f) => f.type === FRAME.SETTINGS && !(f.flags & FLAG.ACK)), "the server's SETTINGS");
+    const SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
+    expect(serverSettings(connection).get(SETTINGS_MAX_CONCURRENT_STREAMS)).toBe(100);
+    const headers = headerBlock([
+      [":method", "POST"],
+      [":scheme", "http"],
+      [":authority", "localhost"],
+      [":path", "/zitadel.admin.v1.AdminService/GetLoginPolicy"],
+      ["content-type", "application/grpc"],
+    ]);
+    // 20,000 streams, none ever finished, ignoring the limit.
+    for (let batch = 0; batch < 40 && !connection.socket.destroyed; batch++) {
+      const frames = Array.from({ length: 500 }, (_, i) => frame(FRAME.HEADERS, FLAG.END_HEADERS, 2 * (batch * 500 + i) + 1, headers));
+      connection.send(...frames);
+      await sleep(10);
+    }
+    await connection.closed;
+    expect(connection.frames.some((f) => f.type === FRAME.GOAWAY)).toBe(true);
+    expectStillUp();
+    await normalCall();
+  });
+
+  it("caps open streaming calls and frees their places when they end", async () => {
+    const watch = (session: http2.ClientHttp2Session) =>
+      new Promise<{ stream: http2.ClientHttp2Stream; status: string }>((resolve) => {
+        const stream = session.request({ ":method": "POST", ":path": "/grpc.health.v1.Health/Watch", "content-type": "application/grpc" });
+        stream.on("error", () => {});
+        // A Watch that was admitted sends its first status and stays open; a refused one ends
+        // with its status in the trailers (or in trailers only).
+        stream.once("response", (headers) => {
+          if (headers["grpc-status"] !== undefined) resolve({ stream, status: String(headers["grpc-status"]) });
+        });
+        stream.once("data", () => resolve({ stream, status: "open" }));
+        stream.once("trailers", (trailers) => resolve({ stream, status: String(trailers["grpc-status"]) }));
+        stream.end(Buffer.from([0, 0, 0, 0, 0]));
+      });
+    const from = attacker();
+    const sessions = Array.from({ length: 3 }, () => http2.connect(server.url, { localAddress: from } as http2.SecureClientSessionOptions));
+    for (const session of sessions) session.on("error", () => {});
+    const watches = await Promise.all(sessions.flatMap((session) => Array.from({ length: 90 }, () => watch(session))));
+    const open = watches.filter((w) => w.status === "open");
+    expect(open).toHaveLength(50);
+    expect(watches.filter((w) => w.status === "8")).toHaveLength(220);
+    for (const session of sessions) session.destroy();
+    await sleep(200);
+    // Their places are free again.
+    const again = http2.connect(server.url);
+    const next = await watch(again);
+    expect(next.status).toBe("open");
+    again.destroy();
+    expectStillUp();
+  });
+});
+
+describe("rapid reset", () => {
+  it("cuts off an address that resets streams as fast as it opens them, while others are served", async () => {
+    await callsDuring(rapidResetAttack(server.url, attacker(), 4000));
+    expectStillUp();
+    // A warning says what happened, once per cut-off, not a line per stream.
+    const warnings = server.output().split("\n").filter((line) => line.includes("reset too many streams"));
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.length).toBeLessThan(50);
+  });
+});
+
+describe("after the attacks", () => {
+  it("holds no more memory than before them, give or take", async () => {
+    await sleep(3000); // idle sessions time out
+    const after = await memory();
+    expect(after.heapUsed).toBeLessThan(baseline.heapUsed + 16 * 1024 * 1024);
+    expect(after.rss).toBeLessThan(baseline.rss + 96 * 1024 * 1024);
+    expectStillUp();
+  });
+});
