@@ -58,20 +58,15 @@ export function connectDoor(options: ConnectDoorOptions) {
     const get = req.method === "GET";
     let codec: Codec = (get ? query?.get("encoding") : connectCodec(req.headers["content-type"])) === "proto" ? "proto" : "json";
     let problem: unknown;
+    let header = new Headers();
     let timeoutMs: number | undefined;
-    let header: Headers;
     try {
       header = requestHeaders(req.headers);
-    } catch {
-      header = new Headers();
-      problem = malformedRequest("a request header holds characters that are not allowed");
-    }
-    try {
       timeoutMs = connectTimeoutMs(header.get("connect-timeout-ms"));
       const version = get ? query?.get("connect") : header.get("connect-protocol-version");
       if (version != null && version !== (get ? "v1" : "1")) throw malformedRequest(`connect protocol version "${version.slice(0, 20)}" is not supported; use 1`);
     } catch (error) {
-      problem ??= error;
+      problem = error;
     }
     const call = core.start(method, { protocol: "connect", requestMethod: req.method ?? "POST", url: req.url ?? "", header, timeoutMs, peerAddress: req.socket?.remoteAddress });
     let outcome: CallOutcome;

@@ -13,7 +13,7 @@ import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { Call, CallOutcome } from "./call/call.js";
 import type { StreamListener } from "./listener.js";
 import { isLoopback } from "./loopback.js";
-import { malformedRequest, requestTooLarge, unsupportedRequest } from "./request-errors.js";
+import { requestTooLarge, unsupportedRequest } from "./request-errors.js";
 import { COMPRESSED_FLAG, declaredLength, envelope } from "./wire/envelope.js";
 import { grpcRequestMessage } from "./wire/grpc-request.js";
 import { grpcStatusFields } from "./wire/grpc-status.js";
@@ -56,18 +56,13 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
 
   function serve(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, method: UnaryMethod): void {
     let problem: unknown;
+    let header = new Headers();
     let timeoutMs: number | undefined;
-    let header: Headers;
     try {
+      header = requestHeaders(headers);
       timeoutMs = grpcTimeoutMs(headers["grpc-timeout"] as string | undefined);
     } catch (error) {
       problem = error;
-    }
-    try {
-      header = requestHeaders(headers);
-    } catch {
-      header = new Headers();
-      problem ??= malformedRequest("a request header holds characters that are not allowed");
     }
     const call = core.start(method, {
       protocol: "grpc",

@@ -9,7 +9,7 @@ import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { CallOutcome } from "./call/call.js";
 import type { NodeRequest, NodeResponse } from "./http-door.js";
 import { isLoopback } from "./loopback.js";
-import { malformedRequest, unsupportedRequest } from "./request-errors.js";
+import { unsupportedRequest } from "./request-errors.js";
 import { COMPRESSED_FLAG, ENVELOPE_HEADER_BYTES, TRAILER_FLAG, envelope } from "./wire/envelope.js";
 import { grpcRequestMessage } from "./wire/grpc-request.js";
 import { grpcStatusFields } from "./wire/grpc-status.js";
@@ -38,18 +38,13 @@ export function grpcWebDoor(options: GrpcWebDoorOptions) {
 
   return async function serve(req: NodeRequest, res: NodeResponse, method: UnaryMethod): Promise<void> {
     let problem: unknown;
-    let header: Headers;
+    let header = new Headers();
     let timeoutMs: number | undefined;
     try {
       header = requestHeaders(req.headers);
-    } catch {
-      header = new Headers();
-      problem = malformedRequest("a request header holds characters that are not allowed");
-    }
-    try {
       timeoutMs = grpcTimeoutMs(header.get("grpc-timeout") ?? undefined);
     } catch (error) {
-      problem ??= error;
+      problem = error;
     }
     const call = core.start(method, { protocol: "grpc-web", requestMethod: "POST", url: req.url ?? "", header, timeoutMs, peerAddress: req.socket?.remoteAddress });
     const encoding = header.get("grpc-encoding");
