@@ -1,11 +1,12 @@
 // Tests are TypeScript ES modules, transpiled one file at a time (type-checking is
 // `npm run typecheck`'s job).
 //
-// Two projects, one suite: "sqlite" runs every test on the embedded engine; "postgres" runs
+// Three projects, one suite: "sqlite" runs every test on the embedded engine; "postgres" runs
 // the end-to-end tests once more, on a throwaway PostgreSQL cluster that its global setup
 // starts, plus the tests only PostgreSQL has (test/postgres/). Without PostgreSQL's server
 // binaries the end-to-end tests run on SQLite only, and the PostgreSQL tests are skipped
-// with the reason below, printed at the start of the run.
+// with the reason below, printed at the start of the run. "browser" drives the web console
+// in headless Chromium (test/console/browser/), with time limits of its own.
 import { existsSync, readdirSync } from "node:fs";
 import process from "node:process";
 
@@ -45,7 +46,15 @@ export default {
       ...typescript,
       displayName: "sqlite",
       testMatch: ["<rootDir>/test/**/*.test.ts"],
-      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/postgres/"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/postgres/", "<rootDir>/test/console/browser/"],
+    },
+    {
+      ...typescript,
+      displayName: "browser",
+      testMatch: ["<rootDir>/test/console/browser/**/*.test.ts"],
+      // A browser step waits for the page (Playwright's own limit is 30 s a step); no test
+      // may take longer than this in all.
+      testTimeout: 90000,
     },
     {
       ...typescript,

@@ -41,6 +41,8 @@ export interface Config {
   readonly connectionLimits: ConnectionLimits;
   /** Calls a client may make, per second, before ResourceExhausted. */
   readonly rateLimits: RateLimitSettings;
+  /** The longest deadline a call may ask for (grpc-timeout, connect-timeout-ms); longer ones are shortened to it. */
+  readonly maxDeadlineMs: number;
   /** Where a first start writes the admin user's personal access token (mode 0600). */
   readonly adminPatPath: string;
   /** A JSON file that replaces the default role → permission table. */
@@ -147,6 +149,11 @@ export const SETTINGS = {
     fallback: "60",
     help: "failed authentications per minute from one client address (burst: as many); 0 for no limit",
   },
+  maxDeadlineMs: {
+    env: "LPS_MAX_DEADLINE_MS",
+    fallback: "300000",
+    help: "longest deadline a call may ask for (grpc-timeout, connect-timeout-ms); longer ones are shortened to it",
+  },
   databaseCheckIntervalMs: {
     env: "LPS_DATABASE_CHECK_INTERVAL_MS",
     fallback: "5000",
@@ -241,6 +248,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
       perCaller: integer("rateLimitPerCaller", 0, 1_000_000),
       authFailuresPerMinute: integer("rateLimitAuthFailures", 0, 1_000_000),
     },
+    // A day at most: it fits grpc-timeout's eight digits of milliseconds, and a timer.
+    maxDeadlineMs: integer("maxDeadlineMs", 1, 24 * 60 * 60 * 1000),
     adminPatPath: raw("adminPatPath"),
     rolesFile: raw("rolesFile") || undefined,
     jwt,

@@ -2,12 +2,14 @@
  * Second factors added and removed over gRPC, each write one short transaction, against
  * the engine's bare commits by as many writers:
  * - the instance's policy by one writer: a write's latency with nobody in the way;
- * - the instance's policy by four writers, one factor each: all race for one aggregate's
- *   sequence, so losers decide again (the sequence-conflict path), and it shows in p99;
+ * - the instance's policy by four writers, one factor each, and by as many writers as the
+ *   concurrency (16) changing its settings: all need one aggregate's next sequence, so they
+ *   take turns under its lock, and it shows in p99; none may be refused (Aborted) for it;
  * - every writer on a policy of its own organization: concurrent writers that never meet.
  */
 import type { EngineRun } from "../engine-run.js";
 import { factorToggles, SECOND_FACTOR_TYPES, type Toggle } from "../factor-toggles.js";
+import { racingPolicyUpdates } from "../policy-updates.js";
 import type { Row } from "../row.js";
 
 const INSTANCE = { service: "admin" } as const;
@@ -28,5 +30,9 @@ export async function writeScenarios(run: EngineRun): Promise<Row[]> {
     const writes = run.subject(`Add/Remove 2nd factor: ${scenario}`, "grpc", await factorToggles(run.service, toggles), toggles.length);
     rows.push(...(await run.measureAgainst(commits, writes)));
   }
+  const racers = run.fixture.customPolicyOrgIds.length;
+  const commits = await run.baselines.commits(run.engine, racers);
+  const updates = run.subject(`UpdateLoginPolicy: instance policy, ${racers} racing writers`, "grpc", racingPolicyUpdates(run.service), racers);
+  rows.push(...(await run.measureAgainst(commits, updates)));
   return rows;
 }

@@ -10,6 +10,10 @@ export function tokenInvalid(reason: string): DomainError {
   return unauthenticated("AUTH-7fs1e", "Errors.Token.Invalid", reason);
 }
 
+export function credentialsRepeated(count: number): DomainError {
+  return unauthenticated("AUTH-Tw0h3", "Errors.Token.Repeated", `send one authorization header, not ${count}`);
+}
+
 export function signingKeysUnavailable(): DomainError {
   return unavailable("AUTH-Jwks5", "Errors.Token.KeysUnavailable", "the token issuer's signing keys cannot be fetched; try again");
 }

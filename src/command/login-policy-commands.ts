@@ -1,7 +1,8 @@
 /**
  * The write side of login policies. Each command reads its write model (the policy as its
  * events left it, and the aggregate's sequence), checks the rules, and appends the events
- * that follow, expecting the aggregate unchanged; a concurrent writer makes it decide again.
+ * that follow, all under the aggregate's lock (EventStore.decide): concurrent writers of one
+ * policy take turns, each deciding on what the one before it left.
  */
 import type { Factor, LoginPolicyFactors, LoginPolicySettings } from "../domain/login-policy.js";
 import { changedSettings, validateSettings } from "../domain/login-policy.js";
@@ -96,15 +97,15 @@ export class LoginPolicyCommands {
     decide: (policy: LoginPolicyDocument | undefined) => NewEvent[],
   ): Promise<WriteResult> {
     const aggregate = { type: owner.type, id: owner.id };
+    // The write model: the policy document (kept by its projection in the same transaction
+    // as the events) and the aggregate's sequence. Under the lock no racing writer can move
+    // the aggregate on; the retry stays for the store's last line of defence, its unique
+    // (aggregate, sequence) key, should anything else ever append past the lock.
     return retryOnConflict(async () => {
-      // The write model: the policy document (kept by its projection in the same
-      // transaction as the events) and the aggregate's sequence, from one consistent read.
-      const model = await this.store.snapshot<LoginPolicyDocument>(aggregate, LOGIN_POLICIES, owner.id);
-      if (model.sequence === 0) throw loginPolicyErrors[owner.type].ownerNotFound();
-      const events = decide(model.state);
-      const stored = await this.store.push({
-        creator,
-        appends: [{ aggregate, resourceOwner: owner.id, expectedSequence: model.sequence, events }],
+      const stored = await this.store.decide<LoginPolicyDocument>(aggregate, LOGIN_POLICIES, owner.id, (model) => {
+        if (model.sequence === 0) throw loginPolicyErrors[owner.type].ownerNotFound();
+        const events = decide(model.state);
+        return { creator, appends: [{ aggregate, resourceOwner: owner.id, expectedSequence: model.sequence, events }] };
       });
       return writeResult(stored);
     });

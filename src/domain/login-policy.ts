@@ -77,6 +77,19 @@ export const DEFAULT_FACTORS: LoginPolicyFactors = {
 
 const MAX_REDIRECT_URI_LENGTH = 2048;
 
+/**
+ * Whether users may be sent to the URI: an absolute http or https URI with a host, written
+ * as such. Other schemes (javascript:, data:, file: ...) would run or show what the policy's
+ * author chose in the user's browser. Whitespace and control characters, which URL parsers
+ * drop silently, are refused rather than dropped, and so is any other character outside
+ * printable ASCII, which a URI percent-encodes.
+ */
+function isWebUri(uri: string): boolean {
+  // Printable ASCII only: a URI (RFC 3986) has nothing else, and a parser would drop some of it.
+  if (uri.length > MAX_REDIRECT_URI_LENGTH || !/^https?:\/\//i.test(uri) || !/^[\x21-\x7e]*$/.test(uri)) return false;
+  return URL.canParse(uri) && new URL(uri).hostname !== "";
+}
+
 /** Refuses settings no sign-in could honour. */
 export function validateSettings(settings: LoginPolicySettings): void {
   for (const name of LIFETIME_SETTINGS) {
@@ -89,11 +102,11 @@ export function validateSettings(settings: LoginPolicySettings): void {
     }
   }
   const uri = settings.defaultRedirectUri;
-  if (uri !== "" && (uri.length > MAX_REDIRECT_URI_LENGTH || !URL.canParse(uri))) {
+  if (uri !== "" && !isWebUri(uri)) {
     throw invalidArgument(
       "POLICY-Rd1rk",
       "Errors.LoginPolicy.InvalidRedirectURI",
-      `default_redirect_uri must be empty or an absolute URI of at most ${MAX_REDIRECT_URI_LENGTH} characters`,
+      `default_redirect_uri must be empty or an absolute http or https URI of at most ${MAX_REDIRECT_URI_LENGTH} characters`,
     );
   }
 }

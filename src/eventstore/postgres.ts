@@ -14,6 +14,8 @@
  * Advisory locks rather than SELECT ... FOR UPDATE because a document that does not exist
  * yet has no row to lock. Every push takes its locks in one global order (aggregates, then
  * constraint rows, then documents, each sorted), so pushes cannot deadlock one another.
+ * A command that decides on what it read (decide) takes its aggregate's lock before it
+ * reads, so racing writers of one aggregate queue and none has to decide again.
  * Why not SERIALIZABLE: it aborts every transaction that overlaps another (and some that
  * only share an index page), so writers of a hot policy or a shared document would redo
  * their work again and again; with locks they queue. The unique key on (aggregate,
@@ -41,6 +43,7 @@ import {
   StoreUnavailable,
   UniqueConstraintTaken,
   type Append,
+  type Decision,
   type Document,
   type EventStore,
   type PushRequest,
@@ -97,14 +100,26 @@ export class PostgresEventStore implements EventStore {
   ) {}
 
   async push(request: PushRequest): Promise<StoredEvent[]> {
-    return this.transaction(request.appends[0]?.aggregate, async (client) => {
-      const createdAt = await lock(client, request.appends.map((append) => aggregateLockName(append.aggregate)));
-      const stored: StoredEvent[] = [];
-      for (const append of request.appends) stored.push(...(await appendEvents(client, append, request.creator, createdAt)));
-      await releaseAndClaim(client, request.release ?? [], request.claim ?? []);
-      await this.project(client, stored);
-      return stored;
+    return this.transaction(request.appends[0]?.aggregate, (client) => this.pushIn(client, request));
+  }
+
+  async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
+    return this.transaction(aggregate, async (client) => {
+      // The aggregate's lock first, then the read: a racing writer waits here, and reads
+      // what this one commits. pushIn takes the same lock again, which PostgreSQL counts.
+      await lock(client, [aggregateLockName(aggregate)]);
+      const { rows } = await client.query<SnapshotRow<S>>(SNAPSHOT, [aggregate.type, aggregate.id, projection, key]);
+      return this.pushIn(client, decide(toSnapshot(rows[0]!)));
     });
+  }
+
+  private async pushIn(client: pg.PoolClient, request: PushRequest): Promise<StoredEvent[]> {
+    const createdAt = await lock(client, request.appends.map((append) => aggregateLockName(append.aggregate)));
+    const stored: StoredEvent[] = [];
+    for (const append of request.appends) stored.push(...(await appendEvents(client, append, request.creator, createdAt)));
+    await releaseAndClaim(client, request.release ?? [], request.claim ?? []);
+    await this.project(client, stored);
+    return stored;
   }
 
   private async project(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
@@ -160,13 +175,8 @@ export class PostgresEventStore implements EventStore {
   async snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>> {
     // One statement sees one snapshot of the database: a push commits its events and its
     // documents together, so the two values always belong together.
-    const rows = await this.read<{ sequence: string; state: S | null }>(
-      `SELECT (SELECT COALESCE(max(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2) AS sequence,
-              (SELECT state FROM projection_documents WHERE projection = $3 AND key = $4) AS state`,
-      [aggregate.type, aggregate.id, projection, key],
-    );
-    const row = rows[0]!;
-    return { sequence: Number(row.sequence), state: row.state ?? undefined };
+    const rows = await this.read<SnapshotRow<S>>(SNAPSHOT, [aggregate.type, aggregate.id, projection, key]);
+    return toSnapshot(rows[0]!);
   }
 
   async ping(): Promise<void> {
@@ -344,6 +354,19 @@ function storeError(error: unknown, conflictOn: AggregateRef | undefined): unkno
   if (isUnavailable(error)) return new StoreUnavailable(`PostgreSQL: ${reasonOf(error)}`, { cause: error });
   if (conflictOn && isConflict(error)) return new SequenceConflict(conflictOn);
   return error;
+}
+
+/** An aggregate's sequence and a document, in one statement: one snapshot of the database. */
+const SNAPSHOT = `SELECT (SELECT COALESCE(max(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2) AS sequence,
+                         (SELECT state FROM projection_documents WHERE projection = $3 AND key = $4) AS state`;
+
+interface SnapshotRow<S> {
+  sequence: string;
+  state: S | null;
+}
+
+function toSnapshot<S>(row: SnapshotRow<S>): Snapshot<S> {
+  return { sequence: Number(row.sequence), state: row.state ?? undefined };
 }
 
 interface EventRow {

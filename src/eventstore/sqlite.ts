@@ -3,21 +3,44 @@
  * synchronous=FULL so that an acknowledged write survives the process being killed (and
  * the machine losing power). better-sqlite3 is synchronous; each method runs one short
  * transaction, so the event loop is held for microseconds, never across a network wait.
+ *
+ * Every method first checks that the file it has open is still the database at its path
+ * (see sqlite-file.ts), and a write checks again after its commit, before it is answered:
+ * a store whose file was deleted, replaced or made read-only answers StoreUnavailable, and
+ * so does one whose disk is full or failing, rather than acknowledge a write it cannot keep.
+ *
+ * Documents are read from memory (DocumentCache, least recently used first out), kept exact:
+ * this store's own commits update it, and before every read the store asks SQLite whether
+ * another connection (the operator CLI, a second server) committed since it last looked
+ * (`PRAGMA data_version`, a counter in shared memory, no disk read); if so, it reads the
+ * events appended since the last position it saw and drops every document they touch. So a
+ * token the CLI revokes is refused on the very next call.
  */
 import Database from "better-sqlite3";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { AggregateRef, StoredEvent } from "./event.js";
-import { documentId, documentsTouched, reduceDocuments, type Projection } from "./projection.js";
+import { DocumentCache } from "./document-cache.js";
+import { documentId, documentsTouched, reduceDocuments, type DocumentChange, type Projection } from "./projection.js";
+import { translateSqliteError } from "./sqlite-errors.js";
+import { SqliteFile } from "./sqlite-file.js";
 import { sqliteMigrations } from "./sqlite-migrations.js";
 import {
   SequenceConflict,
+  StoreUnavailable,
   UniqueConstraintTaken,
+  type Decision,
   type Document,
   type EventStore,
   type PushRequest,
   type Snapshot,
 } from "./store.js";
+
+/** What a push wrote: its events, and the documents they changed. */
+interface Written {
+  readonly stored: StoredEvent[];
+  readonly changes: DocumentChange[];
+}
 
 interface EventRow {
   position: number;
@@ -34,14 +57,25 @@ interface EventRow {
 /** How long a writer waits for another process's write lock (the CLI and the server). */
 const BUSY_TIMEOUT_MS = 5000;
 
+/** Documents kept in memory unless the caller says otherwise: a few MB of small JSON documents. */
+export const DEFAULT_CACHE_CAPACITY = 10_000;
+
 export class SqliteEventStore implements EventStore {
   readonly engine = "sqlite";
   private readonly db: Database.Database;
   private readonly statements;
+  /** The opened file, to notice it being deleted, replaced or made read-only; none in memory. */
+  private readonly file: SqliteFile | undefined;
+  private readonly cache: DocumentCache;
+  /** The data_version when the cache last caught up with other connections' commits. */
+  private seenDataVersion: number;
+  /** The position of the last event the cache has accounted for. */
+  private seenPosition: number;
 
   constructor(
     path: string,
     private readonly projections: readonly Projection[],
+    cacheCapacity = DEFAULT_CACHE_CAPACITY,
   ) {
     const isNew = path !== ":memory:" && !existsSync(path);
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -49,11 +83,15 @@ export class SqliteEventStore implements EventStore {
     // It holds token hashes and who did what: for the service's user only. SQLite gives its
     // -wal and -shm files the same mode.
     if (isNew) chmodSync(path, 0o600);
+    this.file = path === ":memory:" ? undefined : new SqliteFile(path);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.migrate();
     this.statements = this.prepare();
+    this.cache = new DocumentCache(cacheCapacity);
+    this.seenDataVersion = this.statements.dataVersion.get() as number;
+    this.seenPosition = this.statements.lastPosition.get() as number;
   }
 
   private migrate(): void {
@@ -97,6 +135,9 @@ export class SqliteEventStore implements EventStore {
          ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state`,
       ),
       deleteDocument: db.prepare("DELETE FROM projection_documents WHERE projection = ? AND key = ?"),
+      dataVersion: db.prepare("PRAGMA data_version").pluck(),
+      lastPosition: db.prepare("SELECT COALESCE(MAX(position), 0) FROM events").pluck(),
+      eventsAfter: db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position"),
       events: db.prepare(
         `SELECT * FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND sequence > ? ORDER BY sequence`,
       ),
@@ -104,10 +145,51 @@ export class SqliteEventStore implements EventStore {
   }
 
   async push(request: PushRequest): Promise<StoredEvent[]> {
-    return this.db.transaction(() => this.pushInTransaction(request)).immediate();
+    return this.committed(() => this.pushInTransaction(request));
   }
 
-  private pushInTransaction(request: PushRequest): StoredEvent[] {
+  async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
+    // IMMEDIATE holds the write lock from the read on: no process can commit in between.
+    return this.committed(() => this.pushInTransaction(decide(this.readSnapshot(aggregate, projection, key))));
+  }
+
+  /**
+   * Runs `write` in one IMMEDIATE transaction and answers once it is durably committed. The
+   * cache catches up inside the transaction, where no other connection can commit, so after
+   * the commit the documents this write changed are exactly what the database holds.
+   */
+  private committed(write: () => Written): StoredEvent[] {
+    return this.usingFile(() => {
+      const { stored, changes } = this.db
+        .transaction(() => {
+          this.catchUp();
+          return write();
+        })
+        .immediate();
+      for (const change of changes) this.cache.set(documentId(change), change.state);
+      if (stored.length > 0) this.seenPosition = stored.at(-1)!.position;
+      // Committed, but to a file that may have gone meanwhile: answer only if it is still there.
+      this.checkFile();
+      return stored;
+    });
+  }
+
+  /**
+   * Drops the cached documents that other connections' commits since the last look touched.
+   * A commit that appended no event was no push of this service's (a repair, a restore, a
+   * hand edit): nobody can tell what it changed, so the whole cache goes.
+   */
+  private catchUp(): void {
+    const dataVersion = this.statements.dataVersion.get() as number;
+    if (dataVersion === this.seenDataVersion) return;
+    const events = (this.statements.eventsAfter.all(this.seenPosition) as EventRow[]).map(toStoredEvent);
+    if (events.length === 0) this.cache.clear();
+    for (const ref of documentsTouched(this.projections, events)) this.cache.delete(documentId(ref));
+    if (events.length > 0) this.seenPosition = events.at(-1)!.position;
+    this.seenDataVersion = dataVersion;
+  }
+
+  private pushInTransaction(request: PushRequest): Written {
     const s = this.statements;
     const createdAt = new Date();
     const stored: StoredEvent[] = [];
@@ -143,49 +225,79 @@ export class SqliteEventStore implements EventStore {
     for (const constraint of request.claim ?? []) {
       if (s.claim.run(constraint.kind, constraint.value).changes === 0) throw new UniqueConstraintTaken(constraint);
     }
-    this.project(stored);
-    return stored;
+    return { stored, changes: this.project(stored) };
   }
 
-  private project(events: readonly StoredEvent[]): void {
+  private project(events: readonly StoredEvent[]): DocumentChange[] {
     const s = this.statements;
     const loaded = new Map<string, unknown>();
     for (const ref of documentsTouched(this.projections, events)) {
       const state = s.document.get(ref.projection, ref.key) as string | undefined;
       if (state !== undefined) loaded.set(documentId(ref), JSON.parse(state));
     }
-    for (const change of reduceDocuments(this.projections, events, loaded)) {
+    const changes = reduceDocuments(this.projections, events, loaded);
+    for (const change of changes) {
       if (change.state === undefined) s.deleteDocument.run(change.projection, change.key);
       else s.saveDocument.run(change.projection, change.key, JSON.stringify(change.state));
     }
+    return changes;
   }
 
   async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
-    const rows = this.statements.events.all(aggregate.type, aggregate.id, afterSequence) as EventRow[];
-    return rows.map(toStoredEvent);
+    return this.usingFile(() => {
+      const rows = this.statements.events.all(aggregate.type, aggregate.id, afterSequence) as EventRow[];
+      return rows.map(toStoredEvent);
+    });
   }
 
   async document<S>(projection: string, key: string): Promise<S | undefined> {
-    const state = this.statements.document.get(projection, key) as string | undefined;
-    return state === undefined ? undefined : (JSON.parse(state) as S);
+    return this.usingFile(() => {
+      this.catchUp();
+      const id = documentId({ projection, key });
+      const cached = this.cache.get(id);
+      if (cached) return cached.state as S | undefined;
+      const state = this.statements.document.get(projection, key) as string | undefined;
+      const parsed = state === undefined ? undefined : (JSON.parse(state) as S);
+      this.cache.set(id, parsed);
+      return parsed;
+    });
   }
 
   async documents<S>(projection: string): Promise<Document<S>[]> {
-    const rows = this.statements.documents.all(projection) as { key: string; state: string }[];
-    return rows.map((row) => ({ key: row.key, state: JSON.parse(row.state) as S }));
+    return this.usingFile(() => {
+      const rows = this.statements.documents.all(projection) as { key: string; state: string }[];
+      return rows.map((row) => ({ key: row.key, state: JSON.parse(row.state) as S }));
+    });
   }
 
   async snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>> {
     // One read transaction: another process cannot commit between the two reads.
-    return this.db.transaction(() => {
-      const sequence = this.statements.currentSequence.get(aggregate.type, aggregate.id) as number;
-      const state = this.statements.document.get(projection, key) as string | undefined;
-      return { sequence, state: state === undefined ? undefined : (JSON.parse(state) as S) };
-    })();
+    return this.usingFile(() => this.db.transaction(() => this.readSnapshot<S>(aggregate, projection, key))());
+  }
+
+  private readSnapshot<S>(aggregate: AggregateRef, projection: string, key: string): Snapshot<S> {
+    const sequence = this.statements.currentSequence.get(aggregate.type, aggregate.id) as number;
+    const state = this.statements.document.get(projection, key) as string | undefined;
+    return { sequence, state: state === undefined ? undefined : (JSON.parse(state) as S) };
   }
 
   async ping(): Promise<void> {
-    this.db.prepare("SELECT 1").get();
+    this.usingFile(() => this.db.prepare("SELECT 1").get());
+  }
+
+  /** Runs `work` on a file that is still the database, with SQLite's faults made StoreUnavailable. */
+  private usingFile<T>(work: () => T): T {
+    this.checkFile();
+    try {
+      return work();
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
+  }
+
+  private checkFile(): void {
+    const fault = this.file?.fault();
+    if (fault) throw new StoreUnavailable(`the SQLite file was ${fault}`);
   }
 
   async close(): Promise<void> {

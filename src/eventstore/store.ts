@@ -34,6 +34,9 @@ export interface Snapshot<S> {
   readonly sequence: number;
 }
 
+/** What a command makes of its write model: the push to commit, or a throw to refuse. */
+export type Decision<S> = (model: Snapshot<S>) => PushRequest;
+
 export interface Document<S> {
   readonly key: string;
   readonly state: S;
@@ -62,6 +65,15 @@ export interface EventStore {
 
   /** A document and its aggregate's current sequence from one consistent read. */
   snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>>;
+
+  /**
+   * Reads an aggregate's write model (as snapshot does) and pushes what `decide` makes of it,
+   * holding the aggregate's write lock from before the read until the commit: writers of one
+   * aggregate take turns instead of racing, and each decides on the state the one before it
+   * left. `decide` may throw to refuse, and nothing is written. The request it returns
+   * appends to this aggregate only, expecting the snapshot's sequence.
+   */
+  decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]>;
 
   /** Resolves when the database answers. */
   ping(): Promise<void>;

@@ -1,12 +1,16 @@
 /** Establishes who is calling, before anything else about the call is decided. */
 import type { Interceptor } from "@connectrpc/connect";
+import { credentialsRepeated } from "../access/access-errors.js";
 import type { Caller } from "../access/caller.js";
-import { callerKey } from "./context-keys.js";
+import { callerKey, credentialHeadersKey } from "./context-keys.js";
 
 export type Authenticate = (header: Headers) => Promise<Caller>;
 
 export function authenticateInterceptor(authenticate: Authenticate): Interceptor {
   return (next) => async (req) => {
+    // Which of two credentials would be the caller's? Neither: the request is refused.
+    const count = req.contextValues.get(credentialHeadersKey);
+    if (count > 1) throw credentialsRepeated(count);
     req.contextValues.set(callerKey, await authenticate(req.header));
     return next(req);
   };

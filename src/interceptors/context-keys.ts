@@ -16,3 +16,5 @@ export const orgKey = createContextKey<string | undefined>(undefined, { descript
 
 /** The client's IP address, as the connection shows it; set by the door the call came through. */
 export const peerAddressKey = createContextKey<string | undefined>(undefined, { description: "peer address" });
+/** How many authorization headers the request carried; more than one is refused. */
+export const credentialHeadersKey = createContextKey<number>(1, { description: "authorization headers" });

@@ -29,6 +29,7 @@ import type { Logger } from "../logger.js";
 import type { InstanceDocument } from "../query/instance-projection.js";
 import { POLICY_SERVICES, openService } from "../service.js";
 import { withCors } from "./cors.js";
+import { consoleDoor } from "./console/console-door.js";
 import { createRestGateway } from "./gateway/rest-gateway.js";
 import { DatabaseMonitor } from "./health/database-monitor.js";
 import { healthService } from "./health/health-service.js";
@@ -37,6 +38,7 @@ import { Readiness } from "./health/readiness.js";
 import { listen, type Listener } from "./listener.js";
 import { isLoopback } from "./loopback.js";
 import { openApiDoor } from "./openapi-door.js";
+import { badTargetDoor } from "./request-target.js";
 import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
 import { ServedDescriptors } from "./reflection/served-descriptors.js";
 import { createCallCore, servedService } from "./call/call-core.js";
@@ -95,13 +97,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       servedService(ServerReflectionV1, serverReflectionV1(descriptors), open, true),
       servedService(ServerReflectionV1alpha, serverReflectionV1alpha(descriptors), open, true),
     ];
-    const core = createCallCore({ services, toStatus, logger, shutdownSignal: shutdown.signal });
+    const core = createCallCore({ services, toStatus, logger, shutdownSignal: shutdown.signal, maxTimeoutMs: config.maxDeadlineMs });
     const maxRequestBytes = config.maxRequestBytes;
     const rpc = createRpcDoor({ core, services, logger, maxRequestBytes, shutdownSignal: shutdown.signal });
     const rest = createRestGateway({ services: POLICY_SERVICES, core, toStatus, logger, maxRequestBytes });
     // Each door serves the requests that are its own and passes on the rest; the first
     // that takes a request answers it, and the REST gateway answers what none took.
-    const doors: HttpDoor[] = [rpc, rest, healthProbes(readiness), openApiDoor(toStatus)];
+    // A request no URL can be made of is refused before any door reads it.
+    const doors: HttpDoor[] = [badTargetDoor(toStatus, logger), rpc, rest, healthProbes(readiness), openApiDoor(toStatus), consoleDoor()];
     // Migrations ran and the instance exists: ready from the first request if the database answers.
     await monitor.start();
     listener = await listen(

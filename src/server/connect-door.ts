@@ -10,11 +10,14 @@ import { MethodOptions_IdempotencyLevel as Idempotency } from "@bufbuild/protobu
 import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { CallOutcome } from "./call/call.js";
 import type { NodeRequest, NodeResponse } from "./http-door.js";
+import { authorizationCount } from "./credentials-header.js";
 import { isLoopback } from "./loopback.js";
+import { parseConnectTimeout } from "./request-deadline.js";
 import { malformedRequest, unsupportedRequest } from "./request-errors.js";
 import { connectErrorBody, connectHttpStatus } from "./wire/connect-error.js";
 import { binaryMessage } from "./wire/grpc-request.js";
 import { COMPRESS_MIN_BYTES, GZIP, acceptsGzip, gunzipRequest, gzip } from "./wire/gzip.js";
+import { decodeUtf8 } from "./utf8-text.js";
 import { readRequestBody } from "./wire/request-body.js";
 import { requestHeaders } from "./wire/request-headers.js";
 import { writeWhole } from "./wire/whole-response.js";
@@ -68,7 +71,9 @@ export function connectDoor(options: ConnectDoorOptions) {
     } catch (error) {
       problem = error;
     }
-    const call = core.start(method, { protocol: "connect", requestMethod: req.method ?? "POST", url: req.url ?? "", header, timeoutMs, peerAddress: req.socket?.remoteAddress });
+    const call = core.start(method, { protocol: "connect", requestMethod: req.method ?? "POST", url: req.url ?? "", header, timeoutMs, peerAddress: req.socket?.remoteAddress,
+      credentialHeaders: authorizationCount(req.rawHeaders),
+    });
     let outcome: CallOutcome;
     try {
       if (problem) throw problem;
@@ -110,12 +115,7 @@ export function connectDoor(options: ConnectDoorOptions) {
 
 function decode(schema: DescMessage, codec: Codec, data: Buffer): Message {
   if (codec === "proto") return binaryMessage(schema, data);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(data);
-  } catch {
-    throw malformedRequest("the body is not UTF-8 text");
-  }
+  const text = decodeUtf8(data);
   try {
     return fromJsonString(schema, text, JSON_READ);
   } catch (error) {
@@ -126,8 +126,9 @@ function decode(schema: DescMessage, codec: Codec, data: Buffer): Message {
 /** At most ten digits of milliseconds, as the protocol allows. */
 function connectTimeoutMs(value: string | null): number | undefined {
   if (value === null) return undefined;
-  if (!/^\d{1,10}$/.test(value)) throw malformedRequest(`connect-timeout-ms "${value.slice(0, 20)}" is not a number of milliseconds`);
-  return Number(value);
+  const ms = parseConnectTimeout(value);
+  if (ms === undefined) throw malformedRequest(`connect-timeout-ms "${value.slice(0, 20)}" is not a number of milliseconds`);
+  return ms;
 }
 
 async function answer(req: NodeRequest, res: NodeResponse, method: UnaryMethod, codec: Codec, outcome: CallOutcome): Promise<void> {

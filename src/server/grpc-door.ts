@@ -12,6 +12,7 @@ import type { Logger } from "../logger.js";
 import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { Call, CallOutcome } from "./call/call.js";
 import type { StreamListener } from "./listener.js";
+import { authorizationCount } from "./credentials-header.js";
 import { isLoopback } from "./loopback.js";
 import { requestTooLarge, unsupportedRequest } from "./request-errors.js";
 import { COMPRESSED_FLAG, declaredLength, envelope } from "./wire/envelope.js";
@@ -44,17 +45,17 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
   const { core, logger, maxRequestBytes } = options;
   const onStreamError = (error: Error) => logger.debug({ err: error }, "gRPC stream failed");
 
-  return (stream, headers) => {
+  return (stream, headers, rawHeaders) => {
     const path = headers[":path"] ?? "";
     if (headers[":method"] !== "POST" || !isGrpcProto(headers["content-type"]) || core.streaming.has(path)) return false;
     stream.on("error", onStreamError);
     const method = core.unary.get(path);
-    if (method) serve(stream, headers, method);
+    if (method) serve(stream, headers, rawHeaders, method);
     else refuse(stream, core.unknown(path, "grpc"));
     return true;
   };
 
-  function serve(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, method: UnaryMethod): void {
+  function serve(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, rawHeaders: readonly string[], method: UnaryMethod): void {
     let problem: unknown;
     let header = new Headers();
     let timeoutMs: number | undefined;
@@ -71,6 +72,7 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
       header,
       timeoutMs,
       peerAddress: stream.session?.socket?.remoteAddress,
+      credentialHeaders: authorizationCount(rawHeaders),
     });
     const encoding = headers["grpc-encoding"] as string | undefined;
     if (!problem && encoding !== undefined && encoding !== "identity" && encoding !== GZIP) {

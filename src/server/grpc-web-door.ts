@@ -8,6 +8,7 @@ import type { ConnectError } from "@connectrpc/connect";
 import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { CallOutcome } from "./call/call.js";
 import type { NodeRequest, NodeResponse } from "./http-door.js";
+import { authorizationCount } from "./credentials-header.js";
 import { isLoopback } from "./loopback.js";
 import { unsupportedRequest } from "./request-errors.js";
 import { COMPRESSED_FLAG, ENVELOPE_HEADER_BYTES, TRAILER_FLAG, envelope } from "./wire/envelope.js";
@@ -46,7 +47,9 @@ export function grpcWebDoor(options: GrpcWebDoorOptions) {
     } catch (error) {
       problem = error;
     }
-    const call = core.start(method, { protocol: "grpc-web", requestMethod: "POST", url: req.url ?? "", header, timeoutMs, peerAddress: req.socket?.remoteAddress });
+    const call = core.start(method, { protocol: "grpc-web", requestMethod: "POST", url: req.url ?? "", header, timeoutMs, peerAddress: req.socket?.remoteAddress,
+      credentialHeaders: authorizationCount(req.rawHeaders),
+    });
     const encoding = header.get("grpc-encoding");
     let outcome: CallOutcome;
     try {

@@ -38,7 +38,7 @@ export type RequestListener = (req: NodeRequest, res: NodeResponse) => void;
  * true if it took the stream (a lean path for calls that need no more), false to have the
  * stream served as a request like every other.
  */
-export type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => boolean;
+export type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, rawHeaders: string[]) => boolean;
 
 /** What the listener hands requests to. */
 export interface RequestHandlers {
@@ -194,7 +194,7 @@ function streamsFirst(server: http2.Http2Server, first: StreamListener): void {
   const compatibility = server.listeners("stream") as ((...args: unknown[]) => void)[];
   for (const listener of compatibility) server.removeListener("stream", listener);
   server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[]) => {
-    if (first(stream, headers)) return;
+    if (first(stream, headers, rawHeaders)) return;
     for (const listener of compatibility) listener.call(server, stream, headers, flags, rawHeaders);
   });
 }

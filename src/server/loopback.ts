@@ -1,7 +1,17 @@
-/** Whether a peer is this machine, where compressing responses only costs CPU. */
+import { BlockList, isIP } from "node:net";
+
+/** 127.0.0.0/8 and ::1; BlockList also matches IPv4-mapped IPv6 (::ffff:127.0.0.1) against the IPv4 rule. */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+/**
+ * Whether an address is this machine's loopback, where compressing responses only costs
+ * CPU. Only an IP address is: a name such as 127.evil.example is not, whatever it starts with.
+ */
 export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
+  const family = isIP(address ?? "");
+  return family !== 0 && LOOPBACK.check(address!, family === 4 ? "ipv4" : "ipv6");
 }
 
 /** The request headers by which clients offer to accept compressed responses. */

@@ -1,5 +1,5 @@
 /**
- * GET /openapi.json: the OpenAPI document of the REST API, the checked-in openapi.json
+ * GET (or HEAD) /openapi.json: the OpenAPI document of the REST API, the checked-in openapi.json
  * (`npm run openapi` writes it from the proto files). Like the API's own description it
  * needs no token.
  */
@@ -16,12 +16,12 @@ export function openApiDoor(toStatus: StatusMapper): HttpDoor {
   const body = JSON.stringify(document);
   return {
     handle(req, res) {
-      if (new URL(req.url ?? "/", "http://localhost").pathname !== OPENAPI_PATH) return false;
-      if (req.method === "GET") {
+      if ((req.url ?? "").split("?", 1)[0] !== OPENAPI_PATH) return false;
+      if (req.method === "GET" || req.method === "HEAD") {
         sendRestResponse(req, res, { status: 200, headers: { "content-type": "application/json" }, body });
       } else {
-        const refused = toStatus(methodNotAllowed(req.method ?? "", ["GET"]));
-        sendRestResponse(req, res, restError(refused, { httpStatus: 405, headers: { allow: "GET" } }));
+        const refused = toStatus(methodNotAllowed(req.method ?? "", ["GET", "HEAD"]));
+        sendRestResponse(req, res, restError(refused, { httpStatus: 405, headers: { allow: "GET, HEAD" } }));
       }
       return true;
     },

@@ -8,12 +8,13 @@
 import { createConnectRouter, createContextValues, type ConnectRouter } from "@connectrpc/connect";
 import { compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
-import { peerAddressKey } from "../interceptors/context-keys.js";
+import { credentialHeadersKey, peerAddressKey } from "../interceptors/context-keys.js";
 import type { Logger } from "../logger.js";
 import type { CallCore, ServedService } from "./call/call-core.js";
 import { allowsGet, connectCodec, connectDoor } from "./connect-door.js";
 import { answerGrpcWebError, grpcWebDoor, isGrpcWebProto } from "./grpc-web-door.js";
 import type { HttpDoor, NodeRequest, NodeResponse } from "./http-door.js";
+import { authorizationCount } from "./credentials-header.js";
 import { declineResponseCompression, isLoopback } from "./loopback.js";
 import { grpcStatusFields } from "./wire/grpc-status.js";
 
@@ -36,7 +37,9 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
 
   async function serveFramework(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
     try {
-      const values = createContextValues().set(peerAddressKey, req.socket?.remoteAddress);
+      const values = createContextValues()
+        .set(peerAddressKey, req.socket?.remoteAddress)
+        .set(credentialHeadersKey, authorizationCount(req.rawHeaders));
       const uReq = universalRequestFromNodeRequest(req, res, undefined, values);
       if (isLoopback(req.socket?.remoteAddress)) declineResponseCompression(uReq.header);
       await universalResponseToNodeResponse(await handler(uReq), res);

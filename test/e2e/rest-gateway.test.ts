@@ -320,7 +320,7 @@ describe("routes", () => {
   it("a known path with another method is 405 with Allow, as ZITADEL's gateway answers it (Unimplemented)", async () => {
     const policy = await rest("PATCH", "/admin/v1/policies/login", { body: {} });
     failure(policy, 405, 12, "REST-M3th0", "Errors.Route.MethodNotAllowed");
-    expect(policy.headers.get("allow")).toBe("GET, PUT");
+    expect(policy.headers.get("allow")).toBe("GET, HEAD, PUT");
     const management = await rest("GET", "/management/v1/policies/login/second_factors/1");
     expect(management.status).toBe(405);
     expect(management.headers.get("allow")).toBe("DELETE");
@@ -374,9 +374,9 @@ describe("GET /openapi.json", () => {
     expect(answer.body).toEqual(openApi);
   });
 
-  it("allows GET only", async () => {
+  it("allows GET and HEAD only", async () => {
     const answer = await restCall(server.url, "POST", "/openapi.json", { body: "{}" });
     failure(answer, 405, 12, "REST-M3th0", "Errors.Route.MethodNotAllowed");
-    expect(answer.headers.get("allow")).toBe("GET");
+    expect(answer.headers.get("allow")).toBe("GET, HEAD");
   });
 });

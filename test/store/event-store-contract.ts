@@ -123,6 +123,37 @@ export function describeEventStoreContract(engine: string, harness: () => StoreH
       expect(sequences).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     });
 
+    it("lets writers that decide under the aggregate's lock take turns, across connections, none refused", async () => {
+      const stores = [store, await h.reopen(), await h.reopen()];
+      opened.push(...stores.slice(1));
+      const seen: number[] = [];
+      await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          stores[i % stores.length]!.decide<{ count: number }>({ type: "notebook", id: "hot" }, noteCounter.name, "hot", (model) => {
+            // Each decides on what the one before it left: the count matches the sequence.
+            expect(model.state?.count ?? 0).toBe(model.sequence);
+            seen.push(model.sequence);
+            return { creator: `w${i}`, appends: [append("hot", model.sequence, note(`${i}`))] };
+          }),
+        ),
+      );
+      expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+      expect((await store.events({ type: "notebook", id: "hot" })).map((e) => e.sequence)).toEqual(
+        Array.from({ length: 24 }, (_, i) => i + 1),
+      );
+    });
+
+    it("writes nothing when a decision refuses", async () => {
+      await store.push({ creator: "u", appends: [append("a", 0, note("x"))] });
+      const refusal = new Error("refused");
+      await expect(
+        store.decide({ type: "notebook", id: "a" }, noteCounter.name, "a", () => {
+          throw refusal;
+        }),
+      ).rejects.toBe(refusal);
+      expect((await store.events({ type: "notebook", id: "a" })).length).toBe(1);
+    });
+
     it("loses no update of a document that pushes to different aggregates share, across connections", async () => {
       const stores = [store, await h.reopen(), await h.reopen()];
       opened.push(...stores.slice(1));

@@ -105,3 +105,28 @@ describe("loadConfig", () => {
     ]);
   });
 });
+
+describe("a JWKS URL", () => {
+  const jwt = (url: string) => ({ LPS_JWT_ISSUER: "https://issuer.example.com", LPS_JWT_AUDIENCE: "lps", LPS_JWKS_URL: url });
+
+  it("may be plain http only when its host is a loopback address", () => {
+    for (const url of ["http://127.0.0.1:9000/jwks", "http://127.8.9.10/jwks", "http://[::1]:9000/jwks", "http://localhost/jwks", "https://issuer.example.com/jwks"]) {
+      expect(loadConfig(jwt(url), []).jwt?.jwks).toEqual({ url });
+    }
+  });
+
+  it("is refused as plain http when its host merely looks like one", () => {
+    for (const url of ["http://127.evil.example/jwks", "http://127.0.0.1.evil.example/jwks", "http://[::2]/jwks", "http://10.0.0.1/jwks"]) {
+      expect(() => loadConfig(jwt(url), [])).toThrow(/LPS_JWKS_URL: must be an https URL/);
+    }
+  });
+});
+
+describe("the deadline cap", () => {
+  it("is five minutes unless LPS_MAX_DEADLINE_MS says otherwise, and at most a day", () => {
+    expect(loadConfig({}, []).maxDeadlineMs).toBe(300_000);
+    expect(loadConfig({ LPS_MAX_DEADLINE_MS: "1000" }, []).maxDeadlineMs).toBe(1000);
+    expect(() => loadConfig({ LPS_MAX_DEADLINE_MS: "86400001" }, [])).toThrow(/LPS_MAX_DEADLINE_MS/);
+    expect(() => loadConfig({ LPS_MAX_DEADLINE_MS: "0" }, [])).toThrow(/LPS_MAX_DEADLINE_MS/);
+  });
+});

@@ -16,7 +16,7 @@ import {
   type UnaryResponse,
 } from "@connectrpc/connect";
 import { performance } from "node:perf_hooks";
-import { peerAddressKey } from "../../interceptors/context-keys.js";
+import { credentialHeadersKey, peerAddressKey } from "../../interceptors/context-keys.js";
 import type { Logger } from "../../logger.js";
 import { callCanceled, deadlineExceeded } from "../request-errors.js";
 import type { StatusMapper } from "../status-error.js";
@@ -34,6 +34,8 @@ export interface CallInput {
   readonly timeoutMs?: number;
   /** The client's IP address, for interceptors that limit calls by address. */
   readonly peerAddress?: string;
+  /** How many authorization headers the request carried (Node keeps only the first). */
+  readonly credentialHeaders: number;
 }
 
 export type CallOutcome =
@@ -88,7 +90,7 @@ export class Call implements UnaryRequest, HandlerContext {
     this.url = input.url;
     this.header = input.header;
     this.protocolName = input.protocol;
-    this.contextValues.set(peerAddressKey, input.peerAddress);
+    this.contextValues.set(peerAddressKey, input.peerAddress).set(credentialHeadersKey, input.credentialHeaders);
     if (input.timeoutMs !== undefined) this.deadline = Date.now() + Math.min(input.timeoutMs, settings.maxTimeoutMs);
   }
 
@@ -194,7 +196,9 @@ export class Call implements UnaryRequest, HandlerContext {
       code: outcome.error ? Code[outcome.error.code] : "OK",
       ms: Math.round((performance.now() - this.started) * 100) / 100,
     };
-    this.settings.logger[this.served.quiet ? "debug" : "info"](record, "rpc");
+    // Clients that give up are common, and no fault: a cancelled call is a debug line.
+    const quiet = this.served.quiet || outcome.error?.code === Code.Canceled;
+    this.settings.logger[quiet ? "debug" : "info"](record, "rpc");
     this.settings.onCallEnd?.(record);
     return outcome;
   }

@@ -13,8 +13,10 @@ import type { Logger } from "../../logger.js";
 import type { CallCore, UnaryMethod } from "../call/call-core.js";
 import type { CallOutcome } from "../call/call.js";
 import type { HttpDoor, NodeRequest, NodeResponse } from "../http-door.js";
+import { authorizationCount } from "../credentials-header.js";
 import { malformedRequest } from "../request-errors.js";
 import type { StatusMapper } from "../status-error.js";
+import { decodeUtf8, parseQuery } from "../utf8-text.js";
 import { readRequestBody } from "../wire/request-body.js";
 import { forwardedHeaders } from "./forwarded-headers.js";
 import { requestJson } from "./request-message.js";
@@ -63,11 +65,12 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
       url: req.url ?? "",
       header: forwardedHeaders(req.headers),
       peerAddress: req.socket?.remoteAddress,
+      credentialHeaders: authorizationCount(req.rawHeaders),
     });
     let outcome: CallOutcome;
     try {
       const body = route.body.kind === "none" ? skipBody(req) : parseJson(await readRequestBody(req, options.maxRequestBytes));
-      const json = requestJson(route, { variables, query: targetOf(req).query, body });
+      const json = requestJson(route, { variables, query: parseQuery(targetOf(req).query), body });
       outcome = await call.run(messageFromJson(method, json));
     } catch (error) {
       outcome = call.fail(error);
@@ -120,12 +123,12 @@ function messageFromJson(method: UnaryMethod, json: JsonValue): Message {
   }
 }
 
-/** The request's path, still percent-encoded, and its query. */
-function targetOf(req: NodeRequest): { path: string; query: URLSearchParams } {
+/** The request's path and its query, both still percent-encoded. */
+function targetOf(req: NodeRequest): { path: string; query: string } {
   const target = req.url ?? "/";
   const mark = target.indexOf("?");
-  if (mark === -1) return { path: target, query: new URLSearchParams() };
-  return { path: target.slice(0, mark), query: new URLSearchParams(target.slice(mark + 1)) };
+  if (mark === -1) return { path: target, query: "" };
+  return { path: target.slice(0, mark), query: target.slice(mark + 1) };
 }
 
 /** A rule without a body reads none: whatever was sent is drained and dropped. */
@@ -135,12 +138,7 @@ function skipBody(req: NodeRequest): undefined {
 }
 
 function parseJson(bytes: Buffer): JsonValue | undefined {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw malformedRequest("the body is not UTF-8 text");
-  }
+  const text = decodeUtf8(bytes);
   // An empty body is an empty message, as grpc-gateway reads it.
   if (text.trim() === "") return undefined;
   try {

@@ -1,4 +1,4 @@
-/** A whole answer written at once on Node's response object. */
+/** A whole answer written at once on Node's response object; to HEAD, the same without the body. */
 import type { NodeRequest, NodeResponse } from "../http-door.js";
 
 export function writeWhole(req: NodeRequest, res: NodeResponse, status: number, headers: Record<string, string>, body: string | Uint8Array): void {
@@ -10,7 +10,8 @@ export function writeWhole(req: NodeRequest, res: NodeResponse, status: number, 
     headers.connection = "close";
   }
   res.writeHead(status, headers);
-  res.end(body);
+  if (req.method === "HEAD") res.end();
+  else res.end(body);
 }
 
 function leftUnread(req: NodeRequest): boolean {

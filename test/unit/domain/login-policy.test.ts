@@ -13,15 +13,29 @@ function errorOf(fn: () => void): DomainError {
 }
 
 describe("validateSettings", () => {
-  it("accepts the defaults and absolute redirect URIs of any scheme", () => {
+  it("accepts the defaults and absolute http and https redirect URIs", () => {
     expect(() => validateSettings(DEFAULT_SETTINGS)).not.toThrow();
-    for (const uri of ["https://app.example.com/after-login", "myapp://callback", ""]) {
+    for (const uri of ["https://app.example.com/after-login", "HTTP://127.0.0.1:3000/cb?x=%20y", ""]) {
       expect(() => validateSettings({ ...DEFAULT_SETTINGS, defaultRedirectUri: uri })).not.toThrow();
     }
   });
 
-  it("refuses relative or oversized redirect URIs", () => {
-    for (const uri of ["/relative", "not a uri", `https://x.example/${"a".repeat(2048)}`]) {
+  it("refuses relative, oversized, hostless and non-web redirect URIs", () => {
+    const refused = [
+      "/relative",
+      "not a uri",
+      `https://x.example/${"a".repeat(2048)}`,
+      "javascript:alert(1)",
+      "data:text/html,<script>alert(1)</script>",
+      "myapp://callback",
+      "file:///etc/passwd",
+      "https:example.com",
+      "https://",
+      " https://app.example.com",
+      "https://app.exa\tmple.com",
+      "https://app.example.com/\u00e9",
+    ];
+    for (const uri of refused) {
       const error = errorOf(() => validateSettings({ ...DEFAULT_SETTINGS, defaultRedirectUri: uri }));
       expect(error).toMatchObject({ code: "InvalidArgument", id: "POLICY-Rd1rk" });
     }

@@ -55,7 +55,9 @@ describe("the project's routes", () => {
     const removal = table.match("DELETE", "/admin/v1/policies/login/second_factors/SECOND_FACTOR_TYPE_OTP");
     expect(removal?.route?.rpc.name).toBe("RemoveSecondFactorFromLoginPolicy");
     expect(removal?.route && [...removal.variables]).toEqual([["type", "SECOND_FACTOR_TYPE_OTP"]]);
-    expect(table.match("PATCH", "/management/v1/policies/login")).toEqual({ allowed: ["GET", "POST", "PUT", "DELETE"] });
+    expect(table.match("PATCH", "/management/v1/policies/login")).toEqual({ allowed: ["GET", "HEAD", "POST", "PUT", "DELETE"] });
+    // HEAD is served wherever GET is.
+    expect(table.match("HEAD", "/admin/v1/policies/login")?.route?.rpc.name).toBe("GetLoginPolicy");
     expect(table.match("GET", "/management/v1/policies")).toBeUndefined();
   });
 });

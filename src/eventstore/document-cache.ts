@@ -1,0 +1,57 @@
+/**
+ * Projection documents kept in memory, at most `capacity` of them, the least recently used
+ * going first. A document that does not exist is remembered too (an unknown token asked for
+ * again costs nothing), and counts the same. States are frozen: every reader shares them.
+ *
+ * The cache only ever holds what the database held: the store fills it from its reads,
+ * updates it from its own commits, and drops what other processes' commits touched, so a
+ * miss is always safe and correctness never depends on what is cached.
+ */
+
+/** A cached lookup: the document's state, or undefined for a document that does not exist. */
+export interface Cached {
+  readonly state: unknown;
+}
+
+export class DocumentCache {
+  /** Insertion order is recency order: a hit moves its entry to the end. */
+  private readonly entries = new Map<string, Cached>();
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(id: string): Cached | undefined {
+    const cached = this.entries.get(id);
+    if (cached) {
+      this.entries.delete(id);
+      this.entries.set(id, cached);
+    }
+    return cached;
+  }
+
+  set(id: string, state: unknown): void {
+    if (this.capacity === 0) return;
+    this.entries.delete(id);
+    this.entries.set(id, { state: deepFreeze(state) });
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(id: string): void {
+    this.entries.delete(id);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

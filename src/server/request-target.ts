@@ -1,0 +1,44 @@
+/**
+ * The URL a request names, from its scheme, its authority (`Host`, or HTTP/2's `:authority`)
+ * and its target, as the RPC framework builds it for every call. Clients can send what no URL
+ * can be made of: `Host: x:99999`, an empty `Host`, HTTP/1.0 without `Host`, a target such as
+ * `//[` or `http://[/x`. Such a request is a bad request, answered 400 by the door below
+ * before any other door reads it.
+ */
+import { invalidArgument } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { restError } from "./gateway/rest-error.js";
+import { sendRestResponse } from "./gateway/rest-response.js";
+import type { HttpDoor, NodeRequest } from "./http-door.js";
+import type { StatusMapper } from "./status-error.js";
+
+/** The request's URL, or undefined when its authority or target cannot form one. */
+export function requestUrl(req: NodeRequest): URL | undefined {
+  const encrypted = "encrypted" in req.socket && req.socket.encrypted;
+  const authority = "authority" in req ? req.authority : req.headers.host;
+  if (!authority) return undefined;
+  try {
+    return new URL(req.url ?? "", `${encrypted ? "https" : "http"}://${authority}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Takes the requests whose URL cannot be made, and answers them 400 in the gateway's error shape. */
+export function badTargetDoor(toStatus: StatusMapper, logger: Logger): HttpDoor {
+  return {
+    handle(req, res) {
+      if (requestUrl(req)) return false;
+      const authority = "authority" in req ? req.authority : req.headers.host;
+      // The caller's mistake, not ours: worth a line, never an error.
+      logger.info({ method: req.method, target: req.url, authority }, "bad request target");
+      const refused = invalidArgument(
+        "HTTP-T4rgt",
+        "Errors.Request.BadTarget",
+        "the request's authority (Host) and target do not form a URL",
+      );
+      sendRestResponse(req, res, restError(toStatus(refused)));
+      return true;
+    },
+  };
+}
