@@ -53,6 +53,10 @@ export interface Config {
   readonly databaseCheckIntervalMs: number;
   /** Origins whose browser apps may call the service (CORS): exact origins, or ["*"] for any. */
   readonly corsOrigins: readonly string[];
+  /** Who may read GET /metrics: nobody (not served), anyone, or holders of a token whose role grants iam.metrics.read. */
+  readonly metrics: MetricsAccess;
+  /** How many replicas share the database; `lps doctor` checks its connections against them. */
+  readonly replicas: number;
   /** What a first start on an empty database creates. */
   readonly setup: {
     readonly instanceName: string;
@@ -78,6 +82,8 @@ export interface ConnectionLimits {
   /** Streams one client address may reset before their answer, per minute, before it is cut off for a minute. */
   readonly maxResetsPerMinute: number;
 }
+export const METRICS_ACCESS = ["off", "open", "token"] as const;
+export type MetricsAccess = (typeof METRICS_ACCESS)[number];
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -187,6 +193,12 @@ export const SETTINGS = {
     fallback: DEFAULT_FACTORS.multi.join(","),
     help: "multi-factors of a new instance's default policy: u2f_with_verification",
   },
+  metrics: {
+    env: "LPS_METRICS",
+    fallback: "token",
+    help: "GET /metrics: off, open (no token), or token (a role granting iam.metrics.read)",
+  },
+  replicas: { env: "LPS_REPLICAS", fallback: "1", help: "replicas sharing the database, for lps doctor's connection check" },
 } as const satisfies Record<string, Setting>;
 
 type SettingName = keyof typeof SETTINGS;
@@ -226,6 +238,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
     problem("defaultMultiFactors", text),
   );
   const jwt = parseJwt(raw, problem);
+  const metrics = raw("metrics") as MetricsAccess;
+  if (!METRICS_ACCESS.includes(metrics)) problem("metrics", `must be one of ${METRICS_ACCESS.join(", ")}, got "${metrics}"`);
   const config: Config = {
     host: raw("host"),
     port,
@@ -255,6 +269,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
     jwt,
     databaseCheckIntervalMs: integer("databaseCheckIntervalMs", 10, 10 * 60 * 1000),
     corsOrigins: parseOrigins(raw("corsOrigins"), (text) => problem("corsOrigins", text)),
+    metrics,
+    replicas: integer("replicas", 1, 1000),
     setup: {
       instanceName: raw("instanceName"),
       firstOrgName: raw("firstOrgName"),

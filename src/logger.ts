@@ -1,5 +1,9 @@
-/** Structured logs: one JSON object per line on stdout (pino). */
+/**
+ * Structured logs: one JSON object per line on stdout (pino). A line written while a call
+ * is served carries the call's request ID, trace and caller (see call-context.ts).
+ */
 import { pino } from "pino";
+import { callLogFields } from "./call-context/call-context.js";
 
 export type Logger = pino.Logger;
 
@@ -7,5 +11,5 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, mixin: callLogFields }, destination);
 }

@@ -5,6 +5,7 @@
  * with exit code 2; refusals by the service exit with 3; anything else exits with 1.
  */
 import { existsSync } from "node:fs";
+import { DOCTOR_USAGE, runDoctor } from "./cli/doctor.js";
 import { operatorUsage, OPERATOR_NOUNS, runOperatorCommand } from "./cli/run-operator-command.js";
 import { UsageError } from "./cli/operator-command.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
@@ -15,6 +16,7 @@ import { startApp, type App } from "./server/app.js";
 const USAGE = `usage:
   lps [serve] [--host H] [--port P] [--database-url URL] [--tls-cert F --tls-key F] [--log-level L]
 ${operatorUsage()}
+  ${DOCTOR_USAGE.padEnd(72)} check the configuration, database, TLS and keys
 Settings come from LPS_* environment variables too; see the README.`;
 
 async function serve(args: string[]): Promise<void> {
@@ -61,6 +63,10 @@ async function main(argv: string[]): Promise<void> {
   if (first === "serve") return serve(rest);
   if (first === "help" || first === "--help") {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (first === "doctor") {
+    process.exitCode = await runDoctor(rest);
     return;
   }
   if (OPERATOR_NOUNS.has(first)) {

@@ -10,6 +10,7 @@ import { ManagementService } from "../gen/zitadel/management/v1/management_pb.js
 import { Authenticator } from "./access/authenticator.js";
 import { Authorizer } from "./access/authorizer.js";
 import { DeclaredPermissions } from "./access/declared-permissions.js";
+import { OPERATOR_PERMISSIONS } from "./access/operator-permissions.js";
 import { DEFAULT_ROLES, loadRoleTable, RolePermissions } from "./access/role-permissions.js";
 import { setUpInstance } from "./command/instance-setup.js";
 import { LoginPolicyCommands } from "./command/login-policy-commands.js";
@@ -24,6 +25,7 @@ import { IdGenerator } from "./id-generator.js";
 import { writeAdminToken } from "./identity/admin-token-file.js";
 import { JwtVerifier } from "./identity/jwt-verifier.js";
 import type { Logger } from "./logger.js";
+import type { StoreObserver } from "./metrics/store-observer.js";
 import type { InstanceDocument } from "./query/instance-projection.js";
 import { LoginPolicyQueries } from "./query/login-policy-queries.js";
 import { projections } from "./query/projections.js";
@@ -46,13 +48,14 @@ export interface Service {
   close(): Promise<void>;
 }
 
-export async function openService(config: Config, logger: Logger): Promise<Service> {
+export async function openService(config: Config, logger: Logger, storeObserver?: StoreObserver): Promise<Service> {
   const permissions = new DeclaredPermissions(POLICY_SERVICES);
-  const roles = new RolePermissions(config.rolesFile ? loadRoleTable(config.rolesFile, permissions.all()) : DEFAULT_ROLES);
+  const grantable = new Set([...permissions.all(), ...OPERATOR_PERMISSIONS]);
+  const roles = new RolePermissions(config.rolesFile ? loadRoleTable(config.rolesFile, grantable) : DEFAULT_ROLES);
   if (config.jwt && "file" in config.jwt.jwks && !existsSync(config.jwt.jwks.file)) {
     throw new Error(`LPS_JWKS_FILE: ${config.jwt.jwks.file} does not exist`);
   }
-  const store = await openEventStore(config.database, projections, logger);
+  const store = await openEventStore(config.database, projections, logger, storeObserver);
   try {
     const ids = new IdGenerator();
     const { instance, admin } = await setUpInstance(store, ids, {

@@ -33,6 +33,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Logger } from "../logger.js";
+import type { PoolUse } from "../metrics/store-observer.js";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { documentId, documentsTouched, reduceDocuments, type DocumentRef, type Projection } from "./projection.js";
 import { isConflict, isUnavailable, reasonOf } from "./postgres-errors.js";
@@ -98,6 +99,12 @@ export class PostgresEventStore implements EventStore {
     private readonly pool: pg.Pool,
     private readonly projections: readonly Projection[],
   ) {}
+
+  /** The pool's connections and waiting queries now, for metrics. */
+  poolUse(): PoolUse {
+    const { totalCount, idleCount, waitingCount, options } = this.pool;
+    return { total: totalCount, idle: idleCount, waiting: waitingCount, max: options.max ?? 10 };
+  }
 
   async push(request: PushRequest): Promise<StoredEvent[]> {
     return this.transaction(request.appends[0]?.aggregate, (client) => this.pushIn(client, request));

@@ -20,14 +20,17 @@ import type { EventStore } from "../eventstore/store.js";
 import { RateLimits } from "../access/rate-limits.js";
 import { authenticateInterceptor } from "../interceptors/authenticate.js";
 import { authorizeInterceptor } from "../interceptors/authorize.js";
+import { callerLogInterceptor } from "../interceptors/caller-log.js";
 import { errorStatusInterceptor } from "../interceptors/error-status.js";
 import { peerAddressKey } from "../interceptors/context-keys.js";
 import { orgContextInterceptor } from "../interceptors/org-context.js";
 import { addressRateLimitInterceptor, callerRateLimitInterceptor } from "../interceptors/rate-limit.js";
 import { streamingCallLimitInterceptor } from "../interceptors/streaming-call-limit.js";
 import type { Logger } from "../logger.js";
+import { ServiceMetrics } from "../metrics/service-metrics.js";
 import type { InstanceDocument } from "../query/instance-projection.js";
 import { POLICY_SERVICES, openService } from "../service.js";
+import { connectionTracking } from "./connection-tracking.js";
 import { withCors } from "./cors.js";
 import { consoleDoor } from "./console/console-door.js";
 import { createRestGateway } from "./gateway/rest-gateway.js";
@@ -37,6 +40,7 @@ import { healthProbes } from "./health/probes.js";
 import { Readiness } from "./health/readiness.js";
 import { listen, type Listener } from "./listener.js";
 import { isLoopback } from "./loopback.js";
+import { metricsDoor, metricsReaders } from "./metrics-door.js";
 import { openApiDoor } from "./openapi-door.js";
 import { badTargetDoor } from "./request-target.js";
 import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
@@ -44,6 +48,7 @@ import { ServedDescriptors } from "./reflection/served-descriptors.js";
 import { createCallCore, servedService } from "./call/call-core.js";
 import { grpcDoor } from "./grpc-door.js";
 import type { HttpDoor } from "./http-door.js";
+import { withRequestContext, withStreamContext } from "./request-context.js";
 import { createRpcDoor } from "./rpc-door.js";
 import { createStatusMapper } from "./status-error.js";
 
@@ -59,7 +64,8 @@ export interface App {
 
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const tls = config.tls && { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) };
-  const service = await openService(config, logger);
+  const metrics = config.metrics === "off" ? undefined : new ServiceMetrics();
+  const service = await openService(config, logger, metrics);
   const { instance, store } = service;
   const readiness = new Readiness();
   const monitor = new DatabaseMonitor(store, readiness, config.databaseCheckIntervalMs, logger);
@@ -73,6 +79,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       addressRateLimitInterceptor(rateLimits),
       orgContextInterceptor(),
       authenticateInterceptor((header) => service.authenticator.authenticate(header.get("authorization"))),
+      callerLogInterceptor(),
       callerRateLimitInterceptor(rateLimits),
       authorizeInterceptor(service.authorizer, service.permissions),
     ];
@@ -97,24 +104,46 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       servedService(ServerReflectionV1, serverReflectionV1(descriptors), open, true),
       servedService(ServerReflectionV1alpha, serverReflectionV1alpha(descriptors), open, true),
     ];
-    const core = createCallCore({ services, toStatus, logger, shutdownSignal: shutdown.signal, maxTimeoutMs: config.maxDeadlineMs });
+    const core = createCallCore({
+      services,
+      toStatus,
+      logger,
+      shutdownSignal: shutdown.signal,
+      maxTimeoutMs: config.maxDeadlineMs,
+      calls: metrics,
+    });
     const maxRequestBytes = config.maxRequestBytes;
     const rpc = createRpcDoor({ core, services, logger, maxRequestBytes, shutdownSignal: shutdown.signal });
-    const rest = createRestGateway({ services: POLICY_SERVICES, core, toStatus, logger, maxRequestBytes });
+    const rest = createRestGateway({ services: POLICY_SERVICES, core, toStatus, logger, maxRequestBytes, calls: metrics });
+    const admit =
+      config.metrics === "token"
+        ? metricsReaders((authorization) => service.authenticator.authenticate(authorization), (request) => service.authorizer.authorize(request))
+        : undefined;
     // Each door serves the requests that are its own and passes on the rest; the first
     // that takes a request answers it, and the REST gateway answers what none took.
     // A request no URL can be made of is refused before any door reads it.
-    const doors: HttpDoor[] = [badTargetDoor(toStatus, logger), rpc, rest, healthProbes(readiness), openApiDoor(toStatus), consoleDoor()];
+    const doors: HttpDoor[] = [
+      badTargetDoor(toStatus, logger),
+      rpc,
+      ...(metrics ? [metricsDoor({ metrics, admit, toStatus, logger })] : []),
+      rest,
+      healthProbes(readiness),
+      openApiDoor(toStatus),
+      consoleDoor(),
+    ];
     // Migrations ran and the instance exists: ready from the first request if the database answers.
     await monitor.start();
+    const answer = withCors(config.corsOrigins, (req, res) => {
+      if (doors.some((door) => door.handle(req, res))) return;
+      rest.notFound(req, res);
+    });
+    const tracking = metrics && connectionTracking(metrics);
+    const grpc = grpcDoor({ core, logger, maxRequestBytes });
     listener = await listen(
       { host: config.host, port: config.port, tls, limits: config.connectionLimits, logger },
       {
-        request: withCors(config.corsOrigins, (req, res) => {
-          if (doors.some((door) => door.handle(req, res))) return;
-          rest.notFound(req, res);
-        }),
-        stream: grpcDoor({ core, logger, maxRequestBytes }),
+        request: withRequestContext(tracking ? tracking.requests(answer) : answer),
+        stream: withStreamContext(tracking ? tracking.streams(grpc) : grpc),
       },
     );
 

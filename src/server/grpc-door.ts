@@ -7,7 +7,10 @@
  */
 import { toBinary } from "@bufbuild/protobuf";
 import type { ConnectError } from "@connectrpc/connect";
+import { AsyncResource } from "node:async_hooks";
 import http2 from "node:http2";
+import { currentCallContext } from "../call-context/call-context.js";
+import { REQUEST_ID_HEADER } from "../call-context/request-id.js";
 import type { Logger } from "../logger.js";
 import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { Call, CallOutcome } from "./call/call.js";
@@ -96,10 +99,11 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
       const refused = call.fail(requestTooLarge(`the request message is ${length} bytes; the limit is ${maxRequestBytes}`));
       refuse(stream, refused.error!);
     };
-    const onEnd = () => {
+    // Stream events come in the connection's async context: this one runs in the call's.
+    const onEnd = AsyncResource.bind(() => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       void run(call, body, encoding === GZIP).then((outcome) => answer(stream, call, outcome, offersGzip));
-    };
+    });
     stream.on("data", onData);
     stream.once("end", onEnd);
     // A stream that closes before it is answered was cancelled by the client (RST_STREAM).
@@ -122,7 +126,7 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
     const compress = offersGzip && data.byteLength >= COMPRESS_MIN_BYTES && !isLoopback(stream.session?.socket?.remoteAddress);
     if (compress) data = await gzip(data);
     if (stream.closed || stream.destroyed) return;
-    const head: http2.OutgoingHttpHeaders = { ":status": 200, "content-type": "application/grpc", "grpc-accept-encoding": ACCEPT_ENCODING };
+    const head = responseHead();
     if (compress) head["grpc-encoding"] = GZIP;
     outcome.header?.forEach((value, name) => (head[name] = value));
     stream.respond(head, { waitForTrailers: true });
@@ -142,10 +146,18 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
  */
 function refuse(stream: http2.ServerHttp2Stream, error: ConnectError, header?: Headers, trailer?: Headers): void {
   if (stream.closed || stream.destroyed || stream.headersSent) return;
-  const head: http2.OutgoingHttpHeaders = { ":status": 200, "content-type": "application/grpc", "grpc-accept-encoding": ACCEPT_ENCODING };
+  const head = responseHead();
   header?.forEach((value, name) => (head[name] = value));
   trailer?.forEach((value, name) => (head[name] = value));
   Object.assign(head, grpcStatusFields(error));
   stream.respond(head, { endStream: true });
   if (!stream.readableEnded) stream.close(NGHTTP2_NO_ERROR);
+}
+
+/** What every answer's headers start with; the request ID of the call, when it has one. */
+function responseHead(): http2.OutgoingHttpHeaders {
+  const head: http2.OutgoingHttpHeaders = { ":status": 200, "content-type": "application/grpc", "grpc-accept-encoding": ACCEPT_ENCODING };
+  const requestId = currentCallContext()?.requestId;
+  if (requestId) head[REQUEST_ID_HEADER] = requestId;
+  return head;
 }

@@ -52,6 +52,9 @@ export interface Listener {
   close(graceMs: number): Promise<void>;
 }
 
+/** Request headers of one HTTP/2 stream, at most (gRPC metadata included): 64 KiB. */
+const MAX_HEADER_LIST_BYTES = 64 * 1024;
+
 export async function listen(options: ListenOptions, handlers: RequestHandlers): Promise<Listener> {
   const { limits, logger } = options;
   const slots = new ConnectionSlots(limits.maxConnections);
@@ -69,7 +72,12 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
   // Without a "clientError" listener Node answers a malformed or late request itself (400,
   // 408, 431) and closes the connection, which is what it should get.
 
-  const h2 = http2.createServer({ settings: { maxConcurrentStreams: limits.maxConcurrentStreams } }, handlers.request);
+  // Both limits are advertised in SETTINGS, so that clients keep to them rather than learn
+  // them from a refusal.
+  const h2 = http2.createServer(
+    { settings: { maxConcurrentStreams: limits.maxConcurrentStreams, maxHeaderListSize: MAX_HEADER_LIST_BYTES } },
+    handlers.request,
+  );
   if (handlers.stream) streamsFirst(h2, handlers.stream);
   /** Set while a connection is handed to the HTTP/2 server, which makes its session at once. */
   let handingOver: net.Socket | undefined;
@@ -120,8 +128,13 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     // A client that resets the connection must not take the process with it.
     connection.on("error", (error) => logger.debug({ err: error }, "connection failed"));
     const address = connection.remoteAddress ?? "";
-    if (resets.isCutOff(address) || !slots.admit(connection)) {
-      connection.destroy();
+    if (!slots.admit(connection)) return;
+    if (resets.isCutOff(address)) {
+      // Held, unread, until the headers timeout, rather than closed at once: an attacker
+      // that reconnects as soon as it is cut off would otherwise keep the server accepting
+      // and closing as fast as it can. While held, it is a pending connection like any.
+      connection.pause();
+      setTimeout(() => connection.destroy(), limits.headersTimeoutMs).unref();
       return;
     }
     if (!options.tls) {

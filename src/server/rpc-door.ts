@@ -5,10 +5,11 @@
  * gRPC) goes to connect-node's handlers; a gRPC or gRPC-Web call to a path nobody serves
  * is answered as gRPC answers it (HTTP 200, grpc-status 12), not with a 404 page.
  */
-import { createConnectRouter, createContextValues, type ConnectRouter } from "@connectrpc/connect";
+import { Code, createConnectRouter, createContextValues, type ConnectRouter } from "@connectrpc/connect";
 import { compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
-import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
 import { credentialHeadersKey, peerAddressKey } from "../interceptors/context-keys.js";
+import http2 from "node:http2";
 import type { Logger } from "../logger.js";
 import type { CallCore, ServedService } from "./call/call-core.js";
 import { allowsGet, connectCodec, connectDoor } from "./connect-door.js";
@@ -36,14 +37,27 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
   const grpcWeb = grpcWebDoor({ core, maxRequestBytes });
 
   async function serveFramework(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
+    const end = core.streamingCall(handler.requestPath, protocolOf(req.headers["content-type"]));
+    let done = false;
+    const ended = (code: string) => {
+      if (!done) end(code);
+      done = true;
+    };
+    // A client that resets the stream ends the call then, whatever the handler still does.
+    res.once("close", () => {
+      if (clientWentAway(res)) ended("Canceled");
+    });
     try {
       const values = createContextValues()
         .set(peerAddressKey, req.socket?.remoteAddress)
         .set(credentialHeadersKey, authorizationCount(req.rawHeaders));
       const uReq = universalRequestFromNodeRequest(req, res, undefined, values);
       if (isLoopback(req.socket?.remoteAddress)) declineResponseCompression(uReq.header);
-      await universalResponseToNodeResponse(await handler(uReq), res);
+      const answer = await handler(uReq);
+      await universalResponseToNodeResponse(answer, res);
+      ended(clientWentAway(res) ? "Canceled" : finalCode(answer));
     } catch (reason) {
+      ended("Canceled");
       logger.debug({ rpc: handler.requestPath, err: reason }, "response not delivered");
       if (!res.headersSent && !res.destroyed) res.writeHead(400).end();
     }
@@ -84,6 +98,29 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
   };
 }
 
+
+/** Whether the client reset the stream (HTTP/2) or closed the connection before the answer ended. */
+function clientWentAway(res: NodeResponse): boolean {
+  if ("stream" in res) return res.stream.rstCode !== undefined && res.stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR;
+  return !res.writableEnded;
+}
+
+/** The protocol of a request the framework serves, as calls are logged. */
+function protocolOf(contentType: string | undefined): string {
+  if (contentType?.startsWith("application/grpc-web")) return "grpc-web";
+  if (contentType?.startsWith("application/grpc")) return "grpc";
+  return contentType?.startsWith("application/connect+") ? "connect-stream" : "connect";
+}
+
+/**
+ * The code a finished response carries: gRPC's trailer, or the HTTP status of a refusal.
+ * (gRPC-Web and Connect streams carry theirs in the body, which is not read again here.)
+ */
+function finalCode(answer: UniversalServerResponse): string {
+  const status = answer.trailer?.get("grpc-status") ?? answer.header?.get("grpc-status");
+  if (status) return Code[Number(status)] ?? `grpc-status ${status}`;
+  return answer.status === 200 ? "OK" : `HTTP ${answer.status}`;
+}
 
 function frameworkHandlers(options: RpcDoorOptions): Map<string, UniversalHandler> {
   const router: ConnectRouter = createConnectRouter({

@@ -17,7 +17,7 @@ import { waitFor } from "../support/wait-for.js";
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ LPS_MAX_REQUEST_BYTES: "1024" });
+  server = await startTestServer({ LPS_MAX_REQUEST_BYTES: "1024", LPS_LOG_LEVEL: "debug" });
 });
 
 afterAll(async () => {
@@ -124,7 +124,7 @@ describe("unary gRPC", () => {
     expect(error?.code).toBe(Code.Unimplemented);
   });
 
-  it("logs a call whose client goes away mid-request as Canceled", async () => {
+  it("logs a call whose client goes away mid-request as Canceled, at debug level", async () => {
     const before = server.logs.length;
     await grpc(ADD_FACTOR, Buffer.from([0, 0, 0, 0, 10]), {}, {
       keepOpen: true,
@@ -133,7 +133,7 @@ describe("unary gRPC", () => {
     });
     await waitFor(() => server.logs.slice(before).some((line) => line.msg === "rpc" && line.code === "Canceled"), "the cancelled call's log line");
     expect(server.logs.slice(before).filter((line) => line.msg === "rpc")).toEqual([
-      expect.objectContaining({ rpc: ADD_FACTOR, protocol: "grpc", code: "Canceled" }),
+      expect.objectContaining({ rpc: ADD_FACTOR, protocol: "grpc", code: "Canceled", level: 20 }),
     ]);
   });
 });

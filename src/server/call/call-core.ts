@@ -6,6 +6,7 @@
  * then writes the outcome in its protocol's shape.
  */
 import type { DescMethodUnary, DescService } from "@bufbuild/protobuf";
+import { performance } from "node:perf_hooks";
 import {
   createServiceImplSpec,
   type ConnectError,
@@ -15,9 +16,10 @@ import {
   type UnaryResponse,
 } from "@connectrpc/connect";
 import type { Logger } from "../../logger.js";
+import { UNKNOWN, type CallObserver } from "../../metrics/edge-observer.js";
 import { unknownMethod } from "../request-errors.js";
 import type { StatusMapper } from "../status-error.js";
-import { Call, type CallInput, type CallRecord } from "./call.js";
+import { Call, type CallInput } from "./call.js";
 
 /** A service as served: its implementation, and the interceptors its calls pass through. */
 export interface ServedService {
@@ -56,8 +58,8 @@ export interface CallCoreOptions {
   readonly shutdownSignal?: AbortSignal;
   /** Longer deadlines a client asks for are cut to this; a call cannot hold the server longer. */
   readonly maxTimeoutMs?: number;
-  /** Sees every call as it ends, with the line it is logged with. */
-  readonly onCallEnd?: (record: CallRecord) => void;
+  /** Learns when each call starts and ends (metrics). */
+  readonly calls?: CallObserver;
 }
 
 /** Node's HTTP/1.1 server ends a request after 300 s; no call may ask for more than that either. */
@@ -75,17 +77,24 @@ export interface CallCore {
   start(method: UnaryMethod, input: CallInput): Call;
   /** A call to a method nobody serves: Unimplemented, mapped and logged like any call. */
   unknown(path: string, protocol: string): ConnectError;
+  /**
+   * A streaming call, which the framework's handlers serve: started now; the returned
+   * function ends it with its code, for the log line and the metrics.
+   */
+  streamingCall(path: string, protocol: string): (code: string) => void;
 }
 
 export function createCallCore(options: CallCoreOptions): CallCore {
   const unary = new Map<string, UnaryMethod>();
   const streaming = new Set<string>();
+  const quietStreaming = new Set<string>();
   for (const served of options.services) {
     const spec = createServiceImplSpec(served.service, served.impl);
     for (const method of served.service.methods) {
       const path = `/${served.service.typeName}/${method.name}`;
       if (method.methodKind !== "unary") {
         streaming.add(path);
+        if (served.quiet) quietStreaming.add(path);
         continue;
       }
       const impl = spec.methods[method.localName]!.impl as (request: unknown, ctx: Call) => unknown;
@@ -102,7 +111,7 @@ export function createCallCore(options: CallCoreOptions): CallCore {
     logger: options.logger,
     shutdownSignal: options.shutdownSignal,
     maxTimeoutMs: options.maxTimeoutMs ?? MAX_TIMEOUT_MS,
-    onCallEnd: options.onCallEnd,
+    calls: options.calls,
   };
 
   return {
@@ -112,8 +121,20 @@ export function createCallCore(options: CallCoreOptions): CallCore {
       return new Call(settings, method, input);
     },
     unknown(path, protocol) {
+      options.calls?.callStarted({ service: UNKNOWN, method: UNKNOWN, protocol })("Unimplemented");
       options.logger.info({ rpc: path.slice(0, MAX_LOGGED_PATH), protocol, code: "Unimplemented", ms: 0 }, "rpc");
       return options.toStatus(unknownMethod());
+    },
+    streamingCall(path, protocol) {
+      const started = performance.now();
+      const [, service, method] = path.split("/");
+      const ended = options.calls?.callStarted({ service: service!, method: method!, protocol });
+      return (code) => {
+        ended?.(code);
+        const quiet = quietStreaming.has(path) || code === "Canceled";
+        const ms = Math.round((performance.now() - started) * 100) / 100;
+        options.logger[quiet ? "debug" : "info"]({ rpc: path, protocol, code, ms }, "rpc");
+      };
     },
   };
 }

@@ -18,6 +18,7 @@ import {
 import { performance } from "node:perf_hooks";
 import { credentialHeadersKey, peerAddressKey } from "../../interceptors/context-keys.js";
 import type { Logger } from "../../logger.js";
+import type { CallObserver, EndCall } from "../../metrics/edge-observer.js";
 import { callCanceled, deadlineExceeded } from "../request-errors.js";
 import type { StatusMapper } from "../status-error.js";
 import type { UnaryMethod } from "./call-core.js";
@@ -55,7 +56,7 @@ export interface CallSettings {
   readonly logger: Logger;
   readonly shutdownSignal: AbortSignal | undefined;
   readonly maxTimeoutMs: number;
-  readonly onCallEnd: ((record: CallRecord) => void) | undefined;
+  readonly calls: CallObserver | undefined;
 }
 
 export class Call implements UnaryRequest, HandlerContext {
@@ -78,6 +79,7 @@ export class Call implements UnaryRequest, HandlerContext {
   private timer: NodeJS.Timeout | undefined;
   private outcome: CallOutcome | undefined;
   private onShutdown: (() => void) | undefined;
+  private readonly ended: EndCall | undefined;
 
   constructor(
     private readonly settings: CallSettings,
@@ -91,6 +93,7 @@ export class Call implements UnaryRequest, HandlerContext {
     this.header = input.header;
     this.protocolName = input.protocol;
     this.contextValues.set(peerAddressKey, input.peerAddress).set(credentialHeadersKey, input.credentialHeaders);
+    this.ended = settings.calls?.callStarted({ service: served.service.typeName, method: served.method.name, protocol: input.protocol });
     if (input.timeoutMs !== undefined) this.deadline = Date.now() + Math.min(input.timeoutMs, settings.maxTimeoutMs);
   }
 
@@ -199,7 +202,7 @@ export class Call implements UnaryRequest, HandlerContext {
     // Clients that give up are common, and no fault: a cancelled call is a debug line.
     const quiet = this.served.quiet || outcome.error?.code === Code.Canceled;
     this.settings.logger[quiet ? "debug" : "info"](record, "rpc");
-    this.settings.onCallEnd?.(record);
+    this.ended?.(record.code);
     return outcome;
   }
 

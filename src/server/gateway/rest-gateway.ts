@@ -10,10 +10,11 @@
 import { fromJson, toJsonString, type DescService, type JsonValue, type Message } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import type { Logger } from "../../logger.js";
+import { UNKNOWN, type CallLabels, type CallObserver } from "../../metrics/edge-observer.js";
 import type { CallCore, UnaryMethod } from "../call/call-core.js";
 import type { CallOutcome } from "../call/call.js";
-import type { HttpDoor, NodeRequest, NodeResponse } from "../http-door.js";
 import { authorizationCount } from "../credentials-header.js";
+import type { HttpDoor, NodeRequest, NodeResponse } from "../http-door.js";
 import { malformedRequest } from "../request-errors.js";
 import type { StatusMapper } from "../status-error.js";
 import { decodeUtf8, parseQuery } from "../utf8-text.js";
@@ -35,6 +36,8 @@ export interface RestGatewayOptions {
   readonly logger: Logger;
   /** Larger request bodies are refused with ResourceExhausted. */
   readonly maxRequestBytes: number;
+  /** Learns of the requests the gateway refuses before any RPC runs (metrics). */
+  readonly calls?: CallObserver;
 }
 
 export interface RestGateway extends HttpDoor {
@@ -45,14 +48,20 @@ export interface RestGateway extends HttpDoor {
 /** Protobuf's JSON rules: a field the message does not have is an error, not ignored. */
 const JSON_READ = { ignoreUnknownFields: false };
 
+/** A REST route with another method: its RPC is not known. */
+const UNKNOWN_REST: CallLabels = { service: UNKNOWN, method: UNKNOWN, protocol: "rest" };
+/** A path that nothing serves, whatever protocol the request meant to speak. */
+const UNKNOWN_PATH: CallLabels = { service: UNKNOWN, method: UNKNOWN, protocol: "http" };
+
 export function createRestGateway(options: RestGatewayOptions): RestGateway {
   const { toStatus, logger } = options;
   const routes = restRoutes(options.services);
   const methods = new Map(routes.map((route) => [route, methodOf(options.core, route)]));
   const table = routeTable(routes);
 
-  function refuse(req: NodeRequest, res: NodeResponse, error: unknown, extra: RestErrorOptions = {}): void {
+  function refuse(req: NodeRequest, res: NodeResponse, call: CallLabels, error: unknown, extra: RestErrorOptions = {}): void {
     const status = toStatus(error);
+    options.calls?.callStarted(call)(Code[status.code]);
     logger.info({ rest: `${req.method} ${targetOf(req).path}`, code: Code[status.code] }, "rest refused");
     sendRestResponse(req, res, restError(status, { authorization: req.headers.authorization, ...extra }));
   }
@@ -98,12 +107,12 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
         });
       } else {
         const allow = found.allowed.join(", ");
-        refuse(req, res, methodNotAllowed(req.method ?? "", found.allowed), { httpStatus: 405, headers: { allow } });
+        refuse(req, res, UNKNOWN_REST, methodNotAllowed(req.method ?? "", found.allowed), { httpStatus: 405, headers: { allow } });
       }
       return true;
     },
     notFound(req, res) {
-      refuse(req, res, routeNotFound(req.method ?? "", targetOf(req).path));
+      refuse(req, res, UNKNOWN_PATH, routeNotFound(req.method ?? "", targetOf(req).path));
     },
   };
 }

@@ -13,7 +13,7 @@ export async function grpcRequestMessage(schema: DescMessage, body: Buffer, gzip
   if ("problem" in frame) throw malformedRequest(frame.problem);
   let payload: Uint8Array = frame.payload;
   if (frame.flags & COMPRESSED_FLAG) {
-    if (!gzipped) throw malformedRequest("the message is marked compressed, but the request names no grpc-encoding");
+    if (!gzipped) throw malformedRequest("a message is flagged compressed, but the request names no encoding");
     payload = await gunzipRequest(payload, maxBytes);
   }
   return binaryMessage(schema, payload);

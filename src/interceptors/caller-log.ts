@@ -1,0 +1,20 @@
+/**
+ * Names the authenticated caller (user and own organization, never the token) in the call
+ * context, so that the call's log lines from here on say who made it. Runs right after
+ * authentication.
+ */
+import type { Interceptor } from "@connectrpc/connect";
+import { currentCallContext } from "../call-context/call-context.js";
+import { callerKey } from "./context-keys.js";
+
+export function callerLogInterceptor(): Interceptor {
+  return (next) => (req) => {
+    const caller = req.contextValues.get(callerKey);
+    const context = currentCallContext();
+    if (caller && context) {
+      context.userId = caller.userId;
+      context.orgId = caller.orgId;
+    }
+    return next(req);
+  };
+}
