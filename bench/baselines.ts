@@ -1,27 +1,27 @@
 /**
- * What rows are compared against: the framework's floor for reads (the no-op server,
- * started on first need with the first service's answers and kept for the run), and the
- * engine's bare commits for writes.
+ * What rows are compared against: no-op servers for reads (connect-node's, the service's
+ * own edge, and for gRPC a bare @grpc/grpc-js server; each started on first need with the
+ * first service's answers and kept for the run), and the engine's bare commits for writes.
  */
 import type { Engine } from "./engines.js";
-import { startFrameworkFloor, type FloorServer } from "./framework-floor.js";
+import { startNoopServer, type FloorServer, type NoopKind } from "./framework-floor.js";
 import type { Subject } from "./measurement.js";
 import { adminPolicyRead, orgPolicyRead, type ReadProtocol, type Target } from "./policy-reads.js";
 
 export type PolicyRead = "Admin" | "Management";
 
 export class Baselines {
-  private floor?: Promise<FloorServer>;
+  private readonly floors = new Map<NoopKind, Promise<FloorServer>>();
 
   /**
-   * GetLoginPolicy from the no-op server, by `callers`. The first time, `service` and
-   * `orgId` give the answers it repeats (Management's for that organization).
+   * GetLoginPolicy from a no-op server, by `callers`. The first time, `service` and `orgId`
+   * give the answers it repeats (Management's for that organization).
    */
-  async floorRead(read: PolicyRead, protocol: ReadProtocol, callers: number, service: Target, orgId: string): Promise<Subject> {
-    this.floor ??= startFrameworkFloor(service, orgId);
-    const floor = await this.floor;
+  async floorRead(kind: NoopKind, read: PolicyRead, protocol: ReadProtocol, callers: number, service: Target, orgId: string): Promise<Subject> {
+    if (!this.floors.has(kind)) this.floors.set(kind, startNoopServer(kind, service, orgId));
+    const floor = await this.floors.get(kind)!;
     return {
-      labels: { engine: "-", scenario: `no-op GetLoginPolicy (${read})`, protocol },
+      labels: { engine: "-", scenario: `${kind} no-op GetLoginPolicy (${read})`, protocol },
       calls: read === "Admin" ? adminPolicyRead(floor, protocol) : orgPolicyRead(floor, orgId),
       callers,
       serverPid: floor.pid,
@@ -39,6 +39,6 @@ export class Baselines {
   }
 
   async close(): Promise<void> {
-    await (await this.floor)?.stop();
+    for (const floor of this.floors.values()) await (await floor).stop();
   }
 }

@@ -38,7 +38,8 @@ export async function measureAgainst(options: BenchOptions, baseline: Subject, s
   return [{ measured: base! }, { measured: measured!, baseline: base! }];
 }
 
-async function measureInTurns(options: BenchOptions, subjects: readonly Subject[]): Promise<Measured[]> {
+/** Subjects measured in turns, each row as it is; the caller pairs them with baselines. */
+export async function measureInTurns(options: BenchOptions, subjects: readonly Subject[]): Promise<Measured[]> {
   const results = subjects.map((): LoadResult[] => []);
   const load = (subject: Subject, warmupMs: number, durationMs: number) =>
     runLoad(subject.calls.call, { concurrency: subject.callers, warmupMs, durationMs, serverPid: subject.serverPid });

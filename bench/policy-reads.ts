@@ -9,7 +9,7 @@ import { bearer, policyClients, type PolicyClients, ORG_HEADER } from "../harnes
 import { GrpcJsClient, type GrpcResult } from "../harness/grpc-js-client.js";
 import type { Calls } from "./load-generator.js";
 
-export const READ_PROTOCOLS = ["grpc", "connect-json", "connect-binary", "rest"] as const;
+export const READ_PROTOCOLS = ["grpc", "connect-json", "connect-binary", "grpc-web", "rest"] as const;
 export type ReadProtocol = (typeof READ_PROTOCOLS)[number];
 
 /** The REST route of Admin GetLoginPolicy. */
@@ -34,7 +34,8 @@ export function adminPolicyRead(target: Target, protocol: ReadProtocol): Calls {
       };
     }
     case "connect-json":
-    case "connect-binary": {
+    case "connect-binary":
+    case "grpc-web": {
       const clients: PolicyClients = policyClients(protocol, target.url, bearer(target.token));
       return { call: async () => void (await clients.admin.getLoginPolicy({})), close: () => {} };
     }

@@ -16,8 +16,10 @@ const TITLES = ["engine", "scenario", "protocol", "callers", "calls/s", "p50 ms"
 const LEGEND = `calls/s counts calls answered OK; any other answer is an error. server CPU is the server
 process's CPU time over the measured time (100% = one core); µs/call is CPU time per OK call,
 the server's and this process's (the clients'). × calls/s and × server µs compare a row with
-its baseline, the row above it: the no-op connect-node server for reads, bare commits for
-writes, the short history for the long one. On a machine whose cores are all busy, the
+its baseline. Reads: each protocol's first no-op row (a bare @grpc/grpc-js server for gRPC,
+connect-node's adapter otherwise) for every row after it; the service's row then comes
+again, compared with the service's edge with nothing behind it ("edge no-op"). Writes: bare
+commits; the long history: the short one. On a machine whose cores are all busy, the
 server's µs/call is the steadier measure of its cost.`;
 
 export function header(options: BenchOptions): string {

@@ -8,18 +8,26 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { randomUUID } from "node:crypto";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
-import { DomainError, RateLimitExceeded, type ErrorCode } from "../errors.js";
+import { DomainError, RateLimitExceeded } from "../errors.js";
 import { StoreUnavailable } from "../eventstore/store.js";
 import type { Logger } from "../logger.js";
+import {
+  callCanceled,
+  deadlineExceeded,
+  malformedRequest,
+  requestTooLarge,
+  tokenMissing,
+  unsupportedRequest,
+} from "./request-errors.js";
 
-/** How framework-raised errors are named, by code; the framework's text explains them. */
-const frameworkErrors: Partial<Record<Code, [id: string, key: string]>> = {
-  [Code.InvalidArgument]: ["RPC-1nv4l", "Errors.Request.Invalid"],
-  [Code.ResourceExhausted]: ["RPC-T00bg", "Errors.Request.TooLarge"],
-  [Code.Unimplemented]: ["RPC-Un1mp", "Errors.Request.Unsupported"],
-  [Code.DeadlineExceeded]: ["RPC-D34dl", "Errors.Request.DeadlineExceeded"],
-  [Code.Canceled]: ["RPC-C4ncl", "Errors.Request.Canceled"],
-  [Code.Unauthenticated]: ["RPC-Un4th", "Errors.Token.Missing"],
+/** How errors the framework raises itself (on the streaming methods it serves) are named, by code. */
+const frameworkErrors: Partial<Record<Code, (message: string) => DomainError>> = {
+  [Code.InvalidArgument]: malformedRequest,
+  [Code.ResourceExhausted]: requestTooLarge,
+  [Code.Unimplemented]: unsupportedRequest,
+  [Code.DeadlineExceeded]: deadlineExceeded,
+  [Code.Canceled]: callCanceled,
+  [Code.Unauthenticated]: tokenMissing,
 };
 
 export type StatusMapper = (error: unknown) => ConnectError;
@@ -44,19 +52,11 @@ export function createStatusMapper(logger: Logger): StatusMapper {
     }
     if (error instanceof ConnectError) {
       if (hasErrorDetail(error)) return error;
-      // A protobuf body that does not parse is the caller's mistake, not ours.
-      if (error.code === Code.Internal && error.rawMessage.startsWith("parse binary")) {
-        return fromFramework(Code.InvalidArgument, error.rawMessage);
-      }
-      if (frameworkErrors[error.code]) return fromFramework(error.code, error.rawMessage);
+      const named = frameworkErrors[error.code];
+      if (named) return fromDomain(named(error.rawMessage));
     }
     return internal(error);
   };
-}
-
-function fromFramework(code: Code, message: string): ConnectError {
-  const [id, key] = frameworkErrors[code]!;
-  return fromDomain(new DomainError(Code[code] as ErrorCode, id, key, message));
 }
 
 function fromDomain(error: DomainError): ConnectError {

@@ -4,7 +4,7 @@
  * is assembled here and nowhere else.
  */
 import type { DescService } from "@bufbuild/protobuf";
-import type { ConnectRouter, ContextValues, Interceptor } from "@connectrpc/connect";
+import type { ContextValues, Interceptor } from "@connectrpc/connect";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { Health } from "../../gen/grpc/health/v1/health_pb.js";
@@ -30,7 +30,7 @@ import type { Logger } from "../logger.js";
 import { ServiceMetrics } from "../metrics/service-metrics.js";
 import type { InstanceDocument } from "../projections/instance-projection.js";
 import { POLICY_SERVICES, openService } from "../service.js";
-import { withConnectionTracking } from "./connection-tracking.js";
+import { connectionTracking } from "./connection-tracking.js";
 import { withCors } from "./cors.js";
 import { consoleDoor } from "./console/console-door.js";
 import { createRestGateway } from "./gateway/rest-gateway.js";
@@ -45,8 +45,11 @@ import { openApiDoor } from "./openapi-door.js";
 import { badTargetDoor } from "./request-target.js";
 import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
 import { ServedDescriptors } from "./reflection/served-descriptors.js";
-import { withRequestContext } from "./request-context.js";
-import { createRpcHandler, type HttpDoor } from "./rpc-handler.js";
+import { createCallCore, servedService } from "./call/call-core.js";
+import { grpcDoor } from "./grpc-door.js";
+import type { HttpDoor } from "./http-door.js";
+import { withRequestContext, withStreamContext } from "./request-context.js";
+import { createRpcDoor } from "./rpc-door.js";
 import { createStatusMapper } from "../interceptors/status-mapping.js";
 
 export interface App {
@@ -84,41 +87,34 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     // the streams they hold, and health checks from this machine are never limited.
     const isLocalHealthCheck = (req: { service: DescService; contextValues: ContextValues }) =>
       req.service.typeName === Health.typeName && isLoopback(req.contextValues.get(peerAddressKey));
-    const open = {
-      interceptors: [
-        errorStatus,
-        addressRateLimitInterceptor(rateLimits, isLocalHealthCheck),
-        streamingCallLimitInterceptor(config.connectionLimits.maxStreamingCalls, metrics),
-      ],
-    };
+    const open = [
+      errorStatus,
+      addressRateLimitInterceptor(rateLimits, isLocalHealthCheck),
+      streamingCallLimitInterceptor(config.connectionLimits.maxStreamingCalls, metrics),
+    ];
     const served = [...POLICY_SERVICES, Health, ServerReflectionV1, ServerReflectionV1alpha];
     const descriptors = new ServedDescriptors(served, [ErrorDetailSchema]);
     const shutdown = new AbortController();
-    const rpc = createRpcHandler({
-      routes: (router: ConnectRouter) => {
-        const { loginPolicyCommands: commands, loginPolicyQueries: queries } = service;
-        router.service(AdminService, adminService(instance.id, commands, queries), { interceptors });
-        router.service(ManagementService, managementService(commands, queries), { interceptors });
-        router.service(Health, healthService(readiness, descriptors.serviceNames), open);
-        router.service(ServerReflectionV1, serverReflectionV1(descriptors), open);
-        router.service(ServerReflectionV1alpha, serverReflectionV1alpha(descriptors), open);
-      },
+    const { loginPolicyCommands: commands, loginPolicyQueries: queries } = service;
+    // Health checks (which probes make every few seconds) and reflection are logged at debug level.
+    const services = [
+      servedService(AdminService, adminService(instance.id, commands, queries), interceptors),
+      servedService(ManagementService, managementService(commands, queries), interceptors),
+      servedService(Health, healthService(readiness, descriptors.serviceNames), open, true),
+      servedService(ServerReflectionV1, serverReflectionV1(descriptors), open, true),
+      servedService(ServerReflectionV1alpha, serverReflectionV1alpha(descriptors), open, true),
+    ];
+    const core = createCallCore({
+      services,
       toStatus,
       logger,
-      readMaxBytes: config.maxRequestBytes,
-      maxDeadlineMs: config.maxDeadlineMs,
       shutdownSignal: shutdown.signal,
-      quietServices: new Set([Health, ServerReflectionV1, ServerReflectionV1alpha].map((s) => s.typeName)),
+      maxTimeoutMs: config.maxDeadlineMs,
       calls: metrics,
     });
-    const rest = createRestGateway({
-      services: POLICY_SERVICES,
-      rpc,
-      toStatus,
-      logger,
-      maxRequestBytes: config.maxRequestBytes,
-      calls: metrics,
-    });
+    const maxRequestBytes = config.maxRequestBytes;
+    const rpc = createRpcDoor({ core, services, logger, maxRequestBytes, shutdownSignal: shutdown.signal });
+    const rest = createRestGateway({ services: POLICY_SERVICES, core, toStatus, logger, maxRequestBytes, calls: metrics });
     const admit =
       config.metrics === "token"
         ? metricsReaders((authorization) => service.authenticator.authenticate(authorization), (request) => service.authorizer.authorize(request))
@@ -141,9 +137,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       if (doors.some((door) => door.handle(req, res))) return;
       rest.notFound(req, res);
     });
+    const tracking = metrics && connectionTracking(metrics);
+    const grpc = grpcDoor({ core, logger, maxRequestBytes });
     listener = await listen(
       { host: config.host, port: config.port, tls, limits: config.connectionLimits, logger, limitObserver: metrics },
-      { request: withRequestContext(metrics ? withConnectionTracking(metrics, answer) : answer) },
+      {
+        request: withRequestContext(tracking ? tracking.requests(answer) : answer),
+        stream: withStreamContext(tracking ? tracking.streams(grpc) : grpc),
+      },
     );
 
     const { address } = listener;

@@ -10,7 +10,7 @@
  */
 import { cors as connectCors } from "@connectrpc/connect";
 import type { RequestListener } from "./listener.js";
-import type { NodeRequest, NodeResponse } from "./rpc-handler.js";
+import type { NodeRequest, NodeResponse } from "./http-door.js";
 
 /** The configured origin that admits every origin; it stands alone. */
 export const ANY_ORIGIN = "*";

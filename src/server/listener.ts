@@ -22,7 +22,7 @@ import { Http1Deadlines } from "./connections/http1-deadlines.js";
 import { cutOff, guardSession } from "./connections/http2-session-guard.js";
 import { PeerResets } from "./connections/peer-resets.js";
 import { sniffProtocol, type WireProtocol } from "./connections/protocol-sniffer.js";
-import type { NodeRequest, NodeResponse } from "./rpc-handler.js";
+import type { NodeRequest, NodeResponse } from "./http-door.js";
 
 export interface ListenOptions {
   readonly host: string;
@@ -41,7 +41,7 @@ export type RequestListener = (req: NodeRequest, res: NodeResponse) => void;
  * true if it took the stream (a lean path for calls that need no more), false to have the
  * stream served as a request like every other.
  */
-export type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => boolean;
+export type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, rawHeaders: string[]) => boolean;
 
 /** What the listener hands requests to. */
 export interface RequestHandlers {
@@ -81,14 +81,14 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     { settings: { maxConcurrentStreams: limits.maxConcurrentStreams, maxHeaderListSize: MAX_HEADER_LIST_BYTES } },
     handlers.request,
   );
-  streamsFirst(h2, (stream, headers) => {
+  streamsFirst(h2, (stream, headers, rawHeaders) => {
     // A stream from an address cut off for resetting streams is refused before anything is
     // made of it: the rest of a burst already on the wire costs nothing more.
     if (resets.isCutOff(sessions.get(stream.session as http2.ServerHttp2Session) ?? "")) {
       stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
       return true;
     }
-    return handlers.stream?.(stream, headers) ?? false;
+    return handlers.stream?.(stream, headers, rawHeaders) ?? false;
   });
   /** Set while a connection is handed to the HTTP/2 server, which makes its session at once. */
   let handingOver: net.Socket | undefined;
@@ -222,7 +222,7 @@ function streamsFirst(server: http2.Http2Server, first: StreamListener): void {
   const compatibility = server.listeners("stream") as ((...args: unknown[]) => void)[];
   for (const listener of compatibility) server.removeListener("stream", listener);
   server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[]) => {
-    if (first(stream, headers)) return;
+    if (first(stream, headers, rawHeaders)) return;
     for (const listener of compatibility) listener.call(server, stream, headers, flags, rawHeaders);
   });
 }

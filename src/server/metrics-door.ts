@@ -12,7 +12,7 @@ import type { ServiceMetrics } from "../metrics/service-metrics.js";
 import { restError } from "./gateway/rest-error.js";
 import { sendRestResponse } from "./gateway/rest-response.js";
 import { methodNotAllowed } from "./gateway/route-errors.js";
-import type { HttpDoor, NodeRequest, NodeResponse } from "./rpc-handler.js";
+import type { HttpDoor, NodeRequest, NodeResponse } from "./http-door.js";
 import type { StatusMapper } from "../interceptors/status-mapping.js";
 
 export const METRICS_PATH = "/metrics";

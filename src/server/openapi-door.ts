@@ -7,7 +7,7 @@ import document from "../../openapi.json" with { type: "json" };
 import { restError } from "./gateway/rest-error.js";
 import { sendRestResponse } from "./gateway/rest-response.js";
 import { methodNotAllowed } from "./gateway/route-errors.js";
-import type { HttpDoor } from "./rpc-handler.js";
+import type { HttpDoor } from "./http-door.js";
 import type { StatusMapper } from "../interceptors/status-mapping.js";
 
 const OPENAPI_PATH = "/openapi.json";

@@ -9,7 +9,7 @@ import { invalidArgument } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { restError } from "./gateway/rest-error.js";
 import { sendRestResponse } from "./gateway/rest-response.js";
-import type { HttpDoor, NodeRequest } from "./rpc-handler.js";
+import type { HttpDoor, NodeRequest } from "./http-door.js";
 import type { StatusMapper } from "../interceptors/status-mapping.js";
 
 /** The request's URL, or undefined when its authority or target cannot form one. */

@@ -5,8 +5,6 @@
  * than the one sent; these refuse it instead, with InvalidArgument.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
-import { visitEnvelopes } from "./envelopes.js";
-import { keptOpen } from "./request-body.js";
 
 function notUtf8(): ConnectError {
   return new ConnectError("the text is not valid UTF-8", Code.InvalidArgument);
@@ -16,10 +14,9 @@ function notUtf8(): ConnectError {
 class Utf8Check {
   private readonly decoder = new TextDecoder("utf-8", { fatal: true });
 
-  /** Decodes the next piece (the last when `more` is false). */
-  decode(bytes: Uint8Array | undefined, more = false): string {
+  decode(bytes: Uint8Array): string {
     try {
-      return this.decoder.decode(bytes, { stream: more });
+      return this.decoder.decode(bytes);
     } catch {
       throw notUtf8();
     }
@@ -29,26 +26,6 @@ class Utf8Check {
 /** Decodes UTF-8 bytes; invalid UTF-8 is InvalidArgument. */
 export function decodeUtf8(bytes: Uint8Array): string {
   return new Utf8Check().decode(bytes);
-}
-
-/** A body of text (a Connect unary JSON request), passed on as it is once each chunk is UTF-8. */
-export async function* utf8Checked(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  const check = new Utf8Check();
-  for await (const chunk of keptOpen(body)) {
-    check.decode(chunk, true);
-    yield chunk;
-  }
-  check.decode(undefined);
-}
-
-/** An enveloped body of JSON messages, passed on as it is once each message is UTF-8. */
-export function utf8CheckedEnvelopes(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  let check = new Utf8Check();
-  return visitEnvelopes(body, {
-    start: () => (check = new Utf8Check()),
-    bytes: (segment) => check.decode(segment, true),
-    end: () => check.decode(undefined),
-  });
 }
 
 /**

@@ -78,12 +78,19 @@ describe("a serving server", () => {
     expect(await check(health, service)).toEqual({ status: "SERVING" });
   });
 
-  it("answers Check for an unknown service with NOT_FOUND and an ErrorDetail", async () => {
+  it("answers Check for an unknown service with NOT_FOUND and an ErrorDetail, without echoing the name", async () => {
     const error = await check(health, "zitadel.auth.v1.AuthService").catch((e: grpc.ServiceError) => e);
     expect(error).toMatchObject({ code: grpc.status.NOT_FOUND });
     const status = decodeStatusDetails((error as grpc.ServiceError).metadata.get("grpc-status-details-bin")[0] as Buffer);
-    expect(status.message).toBe('Errors.Health.ServiceUnknown (HEALTH-5vcUn): this server has no service named "zitadel.auth.v1.AuthService"');
+    expect(status.message).toBe("Errors.Health.ServiceUnknown (HEALTH-5vcUn): unknown service");
     expect(status.details).toEqual([{ id: "HEALTH-5vcUn", message: "Errors.Health.ServiceUnknown" }]);
+  });
+
+  it("answers Check for a 60,000-character service name as briefly as for any unknown one", async () => {
+    // Echoed, such a name would overflow clients' metadata limits and reset the connection.
+    const error = await check(health, "x".repeat(60_000)).catch((e: grpc.ServiceError) => e);
+    expect(error).toMatchObject({ code: grpc.status.NOT_FOUND, details: "Errors.Health.ServiceUnknown (HEALTH-5vcUn): unknown service" });
+    expect(await check(health, "")).toEqual({ status: "SERVING" });
   });
 
   it("lists the status of the server and of every service", async () => {

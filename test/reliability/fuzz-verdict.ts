@@ -39,7 +39,9 @@ export function verdict(c: FuzzCase, answer: Answer): string | undefined {
   // What the server sees: Node's HTTP/1.1 client drops a fragment, its HTTP/2 client sends it.
   const path = (c.http2 ? c.path : c.path.split("#", 1)[0]!).split("?", 1)[0]!;
   if (PROBE_PATHS.has(path)) return probeVerdict(c, answer);
-  const outcome = c.door === "rpc" && c.known ? rpcOutcome(c, answer) : restOutcome(c, answer);
+  // gRPC and gRPC-Web answer a path nothing serves as gRPC does (grpc-status 12), not as the gateway.
+  const rpc = c.door === "rpc" && (c.known || c.protocol === "grpc" || c.protocol === "grpc-web");
+  const outcome = rpc ? rpcOutcome(c, answer) : restOutcome(c, answer);
   if ("problem" in outcome) return outcome.problem;
   if ("bare" in outcome) return c.door === "rpc" ? undefined : `a bare HTTP ${outcome.bare} from the gateway`;
   if (FAULTS.has(outcome.code)) return `answered with code ${outcome.code}, a fault of the server's`;

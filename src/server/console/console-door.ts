@@ -5,7 +5,7 @@
  * can send a token anywhere else. The index is revalidated on every load; the hashed
  * assets it names are cached for good, since a new build names new files.
  */
-import type { HttpDoor, NodeRequest, NodeResponse } from "../rpc-handler.js";
+import type { HttpDoor, NodeRequest, NodeResponse } from "../http-door.js";
 import { builtConsoleDir, loadConsoleAssets, type ConsoleAsset } from "./console-assets.js";
 
 export const CONSOLE_PATH = "/console/";

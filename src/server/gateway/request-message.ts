@@ -6,12 +6,12 @@
  *
  * The values are checked only as far as the JSON cannot say it: enum names and numbers,
  * and booleans. Everything else (numbers, timestamps, unknown body fields) is left to
- * protobuf's JSON parser in the RPC handler, so that it is refused there exactly as a
- * Connect JSON call would be. Where the gateway itself is more demanding than grpc-gateway,
+ * protobuf's JSON parser, so that it is refused exactly as a Connect JSON call would be. Where the gateway itself is more demanding than grpc-gateway,
  * it says so: an unknown query parameter or one naming a bound field is refused, not ignored.
  */
 import { ScalarType, type DescEnum, type DescField, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import type { DomainError } from "../../errors.js";
+import { malformedRequest } from "../../interceptors/request-errors.js";
 import { overlaps, resolveFieldPath } from "./field-path.js";
 import { valueKind } from "./field-value.js";
 import type { RestRoute } from "./rest-routes.js";
@@ -131,10 +131,7 @@ function decodePathValue(raw: string, where: string): string {
   }
 }
 
-/**
- * A request that cannot become a message. Raised as the RPC framework raises its own
- * decoding errors, so that the status mapping names it the same way for every protocol.
- */
-function invalid(message: string): ConnectError {
-  return new ConnectError(message, Code.InvalidArgument);
+/** A request that cannot become a message, named as every protocol names one. */
+function invalid(message: string): DomainError {
+  return malformedRequest(message);
 }

@@ -1,31 +1,28 @@
 /**
  * The REST door: serves every RPC at the route its google.api.http rule gives it, the way
- * ZITADEL's grpc-gateway does. A REST call becomes the RPC's request message in Connect
- * JSON and travels the same road as every other call, through the RPC door's own handlers
- * (interceptors, status mapping and request log included); its outcome comes back as the
- * response message's JSON, or as the gateway's google.rpc.Status body.
+ * ZITADEL's grpc-gateway does. A REST call becomes the RPC's request message (through its
+ * proto3 JSON) and runs on the call core like every other call (interceptors, status
+ * mapping and request log included); its outcome is the response message's JSON, or the
+ * mapped error written as the gateway's google.rpc.Status body.
  *
  * The gateway also answers every request that no door took, with a 404 in the same shape.
  */
-import type { DescService, JsonValue } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
-import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
-import {
-  readAllBytes,
-  type UniversalHandler,
-  type UniversalServerRequest,
-  type UniversalServerResponse,
-} from "@connectrpc/connect/protocol";
-import { codeFromHttpStatus, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
+import { fromJson, toJsonString, type DescService, type JsonValue, type Message } from "@bufbuild/protobuf";
+import { Code } from "@connectrpc/connect";
 import type { Logger } from "../../logger.js";
 import { UNKNOWN, type CallLabels, type CallObserver } from "../../metrics/edge-observer.js";
-import { callContextValues, callProtocolKey, type HttpDoor, type NodeRequest, type NodeResponse, type RpcHandler } from "../rpc-handler.js";
+import type { CallCore, UnaryMethod } from "../call/call-core.js";
+import type { CallOutcome } from "../call/call.js";
+import { authorizationCount } from "../credentials-header.js";
+import type { HttpDoor, NodeRequest, NodeResponse } from "../http-door.js";
+import { malformedRequest } from "../../interceptors/request-errors.js";
 import type { StatusMapper } from "../../interceptors/status-mapping.js";
 import { decodeUtf8, parseQuery } from "../utf8-text.js";
+import { readRequestBody } from "../wire/request-body.js";
 import { forwardedHeaders } from "./forwarded-headers.js";
 import { requestJson } from "./request-message.js";
 import { restError, type RestErrorOptions } from "./rest-error.js";
-import { sendRestResponse, type RestResponse } from "./rest-response.js";
+import { sendRestResponse } from "./rest-response.js";
 import { restRoutes, type RestRoute } from "./rest-routes.js";
 import { methodNotAllowed, routeNotFound } from "./route-errors.js";
 import { routeTable } from "./route-table.js";
@@ -33,8 +30,8 @@ import { routeTable } from "./route-table.js";
 export interface RestGatewayOptions {
   /** The services whose annotated RPCs get REST routes. */
   readonly services: readonly DescService[];
-  /** The door whose handlers serve the RPCs. */
-  readonly rpc: RpcHandler;
+  /** Runs the RPCs. */
+  readonly core: CallCore;
   readonly toStatus: StatusMapper;
   readonly logger: Logger;
   /** Larger request bodies are refused with ResourceExhausted. */
@@ -48,8 +45,8 @@ export interface RestGateway extends HttpDoor {
   notFound(req: NodeRequest, res: NodeResponse): void;
 }
 
-/** Response messages are small; this only guards against reading without end. */
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Protobuf's JSON rules: a field the message does not have is an error, not ignored. */
+const JSON_READ = { ignoreUnknownFields: false };
 
 /** A REST route with another method: its RPC is not known. */
 const UNKNOWN_REST: CallLabels = { service: UNKNOWN, method: UNKNOWN, protocol: "rest" };
@@ -59,7 +56,7 @@ const UNKNOWN_PATH: CallLabels = { service: UNKNOWN, method: UNKNOWN, protocol: 
 export function createRestGateway(options: RestGatewayOptions): RestGateway {
   const { toStatus, logger } = options;
   const routes = restRoutes(options.services);
-  const handlers = new Map(routes.map((route) => [route, handlerOf(options.rpc, route)]));
+  const methods = new Map(routes.map((route) => [route, methodOf(options.core, route)]));
   const table = routeTable(routes);
 
   function refuse(req: NodeRequest, res: NodeResponse, call: CallLabels, error: unknown, extra: RestErrorOptions = {}): void {
@@ -70,21 +67,33 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
   }
 
   async function call(route: RestRoute, variables: ReadonlyMap<string, string>, req: NodeRequest, res: NodeResponse) {
+    const method = methods.get(route)!;
+    const call = options.core.start(method, {
+      protocol: "rest",
+      requestMethod: req.method ?? "GET",
+      url: req.url ?? "",
+      header: forwardedHeaders(req.headers),
+      peerAddress: req.socket?.remoteAddress,
+      credentialHeaders: authorizationCount(req.rawHeaders),
+    });
+    let outcome: CallOutcome;
     try {
-      const received = universalRequestFromNodeRequest(req, res, undefined, callContextValues(req, res).set(callProtocolKey, "rest"));
-      const body = route.body.kind === "none" ? skipBody(req) : await readJsonBody(received, options.maxRequestBytes);
-      const message = requestJson(route, { variables, query: parseQuery(targetOf(req).query), body });
-      const handler = handlers.get(route)!;
-      const header = forwardedHeaders(req.headers);
-      header.set("content-type", "application/json");
-      const url = new URL(handler.requestPath, received.url).href;
-      const answer = await handler({ ...received, method: "POST", url, header, body: message });
-      sendRestResponse(req, res, await fromConnect(answer, req.headers.authorization));
+      const body = route.body.kind === "none" ? skipBody(req) : parseJson(await readRequestBody(req, options.maxRequestBytes));
+      const json = requestJson(route, { variables, query: parseQuery(targetOf(req).query), body });
+      outcome = await call.run(messageFromJson(method, json));
     } catch (error) {
-      if (!res.headersSent) return refuse(req, res, restCall(route), error);
-      // The answer was on its way when the client went away.
-      logger.debug({ rest: `${req.method} ${targetOf(req).path}`, err: error }, "response not delivered");
+      outcome = call.fail(error);
     }
+    if (outcome.error) {
+      // The error's metadata (retry-after, say) is HTTP headers already.
+      const headers: Record<string, string> = {};
+      outcome.error.metadata.forEach((value, name) => (headers[name] = value));
+      return sendRestResponse(req, res, restError(outcome.error, { authorization: req.headers.authorization, headers }));
+    }
+    const headers: Record<string, string> = {};
+    outcome.header?.forEach((value, name) => (headers[name] = value));
+    headers["content-type"] = "application/json";
+    sendRestResponse(req, res, { status: 200, headers, body: toJsonString(method.method.output, outcome.message) });
   }
 
   return {
@@ -92,7 +101,10 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
       const found = table.match(req.method ?? "", targetOf(req).path);
       if (!found) return false;
       if (found.route) {
-        void call(found.route, found.variables, req, res);
+        call(found.route, found.variables, req, res).catch((error: unknown) => {
+          // The answer was on its way when the client went away.
+          logger.debug({ rest: `${req.method} ${targetOf(req).path}`, err: error }, "response not delivered");
+        });
       } else {
         const allow = found.allowed.join(", ");
         refuse(req, res, UNKNOWN_REST, methodNotAllowed(req.method ?? "", found.allowed), { httpStatus: 405, headers: { allow } });
@@ -105,15 +117,19 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
   };
 }
 
-function restCall(route: RestRoute): CallLabels {
-  return { service: route.rpc.parent.typeName, method: route.rpc.name, protocol: "rest" };
+function methodOf(core: CallCore, route: RestRoute): UnaryMethod {
+  const path = `/${route.rpc.parent.typeName}/${route.rpc.name}`;
+  const method = core.unary.get(path);
+  if (!method) throw new Error(`${route.method} ${route.template.text} is bound to ${path}, which is not a served unary method`);
+  return method;
 }
 
-function handlerOf(rpc: RpcHandler, route: RestRoute): UniversalHandler {
-  const path = `/${route.rpc.parent.typeName}/${route.rpc.name}`;
-  const handler = rpc.handlers.get(path);
-  if (!handler) throw new Error(`${route.method} ${route.template.text} is bound to ${path}, which the RPC door does not serve`);
-  return handler;
+function messageFromJson(method: UnaryMethod, json: JsonValue): Message {
+  try {
+    return fromJson(method.method.input, json, JSON_READ);
+  } catch (error) {
+    throw malformedRequest(`the request is not a ${method.method.input.typeName}: ${(error as Error).message}`);
+  }
 }
 
 /** The request's path and its query, both still percent-encoded. */
@@ -130,27 +146,13 @@ function skipBody(req: NodeRequest): undefined {
   return undefined;
 }
 
-async function readJsonBody(received: UniversalServerRequest, maxBytes: number): Promise<JsonValue | undefined> {
-  const bytes = await readAllBytes(received.body as AsyncIterable<Uint8Array>, maxBytes, received.header.get("content-length"));
-  return parseJson(bytes);
-}
-
-function parseJson(bytes: Uint8Array): JsonValue | undefined {
+function parseJson(bytes: Buffer): JsonValue | undefined {
   const text = decodeUtf8(bytes);
   // An empty body is an empty message, as grpc-gateway reads it.
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text) as JsonValue;
   } catch (error) {
-    throw new ConnectError(`the body is not JSON: ${(error as Error).message}`, Code.InvalidArgument);
+    throw malformedRequest(`the body is not JSON: ${(error as Error).message}`);
   }
-}
-
-/** The Connect answer as a REST answer: the message's JSON as it is, or the error's Status. */
-async function fromConnect(answer: UniversalServerResponse, authorization: string | undefined): Promise<RestResponse> {
-  const bytes = answer.body ? await readAllBytes(answer.body as AsyncIterable<Uint8Array>, MAX_RESPONSE_BYTES) : new Uint8Array();
-  if (answer.status === 200) return { status: 200, headers: { "content-type": "application/json" }, body: bytes };
-  const fallback = new ConnectError(`HTTP ${answer.status}`, codeFromHttpStatus(answer.status));
-  const retryAfter = answer.header?.get("retry-after");
-  return restError(errorFromJsonBytes(bytes, undefined, fallback), { authorization, headers: retryAfter ? { "retry-after": retryAfter } : undefined });
 }

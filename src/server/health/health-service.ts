@@ -14,7 +14,7 @@ export function healthService(readiness: Readiness, serviceNames: readonly strin
   return {
     check({ service }) {
       if (!known.has(service)) {
-        throw notFound("HEALTH-5vcUn", "Errors.Health.ServiceUnknown", `this server has no service named "${service}"`);
+        throw notFound("HEALTH-5vcUn", "Errors.Health.ServiceUnknown", "unknown service");
       }
       return { status: statusOf(readiness.current) };
     },

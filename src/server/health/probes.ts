@@ -4,7 +4,7 @@
  * while serving, 503 otherwise, with the reason). Both answer HEAD too, need no token,
  * and are never cached.
  */
-import type { HttpDoor, NodeRequest, NodeResponse } from "../rpc-handler.js";
+import type { HttpDoor, NodeRequest, NodeResponse } from "../http-door.js";
 import type { Readiness } from "./readiness.js";
 
 export const LIVENESS_PATH = "/healthz";

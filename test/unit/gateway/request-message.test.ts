@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import { fromJson, type JsonValue, type MessageInitShape } from "@bufbuild/protobuf";
-import { ConnectError } from "@connectrpc/connect";
+import { DomainError } from "../../../src/errors.js";
 import type { HttpRuleSchema } from "../../../gen/google/api/http_pb.js";
 import { requestJson } from "../../../src/server/gateway/request-message.js";
 import { restRoutes } from "../../../src/server/gateway/rest-routes.js";
@@ -24,9 +24,9 @@ function refusal(run: () => unknown): string {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(ConnectError);
-    expect((error as ConnectError).code).toBe(3);
-    return (error as ConnectError).rawMessage;
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: "InvalidArgument", id: "RPC-1nv4l" });
+    return (error as DomainError).message;
   }
   throw new Error("expected InvalidArgument");
 }

@@ -1,0 +1,141 @@
+/**
+ * The call core: what every door to a unary RPC shares once it knows the method. A door
+ * (gRPC, gRPC-Web, Connect, REST) reads its protocol's request into a message and headers;
+ * the core runs the method's Connect interceptors and implementation, maps any failure to
+ * one status with a zitadel.v1.ErrorDetail, and writes the call's one log line. The door
+ * then writes the outcome in its protocol's shape.
+ */
+import type { DescMethodUnary, DescService } from "@bufbuild/protobuf";
+import { performance } from "node:perf_hooks";
+import {
+  createServiceImplSpec,
+  type ConnectError,
+  type Interceptor,
+  type ServiceImpl,
+  type UnaryRequest,
+  type UnaryResponse,
+} from "@connectrpc/connect";
+import type { Logger } from "../../logger.js";
+import { UNKNOWN, type CallObserver } from "../../metrics/edge-observer.js";
+import { unknownMethod } from "../../interceptors/request-errors.js";
+import type { StatusMapper } from "../../interceptors/status-mapping.js";
+import { Call, type CallInput } from "./call.js";
+
+/** A service as served: its implementation, and the interceptors its calls pass through. */
+export interface ServedService {
+  readonly service: DescService;
+  readonly impl: Partial<ServiceImpl<DescService>>;
+  readonly interceptors: readonly Interceptor[];
+  /** Calls logged at debug level only: health checks, which probes make every few seconds. */
+  readonly quiet?: boolean;
+}
+
+/** Typed where it is declared, so that an implementation must match its service. */
+export function servedService<S extends DescService>(
+  service: S,
+  impl: ServiceImpl<S>,
+  interceptors: readonly Interceptor[],
+  quiet = false,
+): ServedService {
+  return { service, impl: impl as Partial<ServiceImpl<DescService>>, interceptors, quiet };
+}
+
+export interface UnaryMethod {
+  /** "/package.Service/Method", the path every RPC protocol calls it by. */
+  readonly path: string;
+  readonly service: DescService;
+  readonly method: DescMethodUnary;
+  readonly quiet: boolean;
+  /** The implementation behind the interceptors. */
+  readonly run: (req: UnaryRequest) => Promise<UnaryResponse>;
+}
+
+export interface CallCoreOptions {
+  readonly services: readonly ServedService[];
+  readonly toStatus: StatusMapper;
+  readonly logger: Logger;
+  /** Aborts the signal of calls still running when the server gives up waiting at shutdown. */
+  readonly shutdownSignal?: AbortSignal;
+  /** Longer deadlines a client asks for are cut to this; a call cannot hold the server longer. */
+  readonly maxTimeoutMs?: number;
+  /** Learns when each call starts and ends (metrics). */
+  readonly calls?: CallObserver;
+}
+
+/** Node's HTTP/1.1 server ends a request after 300 s; no call may ask for more than that either. */
+export const MAX_TIMEOUT_MS = 300_000;
+
+/** An unknown path is logged, but only so much of it. */
+const MAX_LOGGED_PATH = 200;
+
+export interface CallCore {
+  /** The unary methods of every served service, by path. */
+  readonly unary: ReadonlyMap<string, UnaryMethod>;
+  /** The paths of the served streaming methods, which stay with the framework's handlers. */
+  readonly streaming: ReadonlySet<string>;
+  /** Starts a call: the door reads its request, then runs it or refuses it through the call. */
+  start(method: UnaryMethod, input: CallInput): Call;
+  /** A call to a method nobody serves: Unimplemented, mapped and logged like any call. */
+  unknown(path: string, protocol: string): ConnectError;
+  /**
+   * A streaming call, which the framework's handlers serve: started now; the returned
+   * function ends it with its code, for the log line and the metrics.
+   */
+  streamingCall(path: string, protocol: string): (code: string) => void;
+}
+
+export function createCallCore(options: CallCoreOptions): CallCore {
+  const unary = new Map<string, UnaryMethod>();
+  const streaming = new Set<string>();
+  const quietStreaming = new Set<string>();
+  for (const served of options.services) {
+    const spec = createServiceImplSpec(served.service, served.impl);
+    for (const method of served.service.methods) {
+      const path = `/${served.service.typeName}/${method.name}`;
+      if (method.methodKind !== "unary") {
+        streaming.add(path);
+        if (served.quiet) quietStreaming.add(path);
+        continue;
+      }
+      const impl = spec.methods[method.localName]!.impl as (request: unknown, ctx: Call) => unknown;
+      const innermost = async (req: UnaryRequest): Promise<UnaryResponse> => {
+        const call = req as unknown as Call;
+        return call.reply(await impl(req.message, call));
+      };
+      const run = served.interceptors.reduceRight((next, interceptor) => interceptor(next as never) as never, innermost);
+      unary.set(path, { path, service: served.service, method: method as DescMethodUnary, quiet: served.quiet ?? false, run });
+    }
+  }
+  const settings = {
+    toStatus: options.toStatus,
+    logger: options.logger,
+    shutdownSignal: options.shutdownSignal,
+    maxTimeoutMs: options.maxTimeoutMs ?? MAX_TIMEOUT_MS,
+    calls: options.calls,
+  };
+
+  return {
+    unary,
+    streaming,
+    start(method, input) {
+      return new Call(settings, method, input);
+    },
+    unknown(path, protocol) {
+      options.calls?.callStarted({ service: UNKNOWN, method: UNKNOWN, protocol })("Unimplemented");
+      options.logger.info({ rpc: path.slice(0, MAX_LOGGED_PATH), protocol, code: "Unimplemented", ms: 0 }, "rpc");
+      return options.toStatus(unknownMethod());
+    },
+    streamingCall(path, protocol) {
+      const started = performance.now();
+      const [, service, method] = path.split("/");
+      const ended = options.calls?.callStarted({ service: service!, method: method!, protocol });
+      return (code) => {
+        ended?.(code);
+        const quiet = quietStreaming.has(path) || code === "Canceled";
+        const ms = Math.round((performance.now() - started) * 100) / 100;
+        options.logger[quiet ? "debug" : "info"]({ rpc: path, protocol, code, ms }, "rpc");
+      };
+    },
+  };
+}
+
