@@ -7,6 +7,7 @@ import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
 import { decodeStatusDetails } from "../support/raw-rpc.js";
 import { paddedMessage, type CallSpec, type InteropClient, type Outcome } from "./interop-client.js";
+import { unaryScenarios, type ConnectionOptions } from "./unary-scenarios.js";
 
 const methods = new Map<string, DescMethodUnary>();
 for (const service of [AdminService, ManagementService, Health] as DescService[]) {
@@ -22,11 +23,6 @@ function unknownMethod(path: string): DescMethodUnary {
   const [typeName, name] = path.slice(1).split("/") as [string, string];
   const like = AdminService.method.getLoginPolicy;
   return { ...like, name, parent: { ...like.parent, typeName } };
-}
-
-interface ConnectionOptions {
-  readonly gzip?: boolean;
-  readonly keepaliveMs?: number;
 }
 
 async function withTransport<T>(target: string, options: ConnectionOptions, use: (transport: Transport) => Promise<T>): Promise<T> {
@@ -68,26 +64,11 @@ async function call(transport: Transport, spec: CallSpec): Promise<Outcome> {
 }
 
 export function connectClient(target: string): InteropClient {
+  const withConnection = <T>(options: ConnectionOptions, use: (transport: Transport) => Promise<T>) => withTransport(target, options, use);
   return {
-    // Compression is a transport option in connect: gzip calls go on a second connection.
-    calls: (specs) =>
-      withTransport(target, {}, (plain) =>
-        withTransport(target, { gzip: true }, async (gzip) => {
-          const outcomes: Outcome[] = [];
-          for (const spec of specs) outcomes.push(await call(spec.gzip ? gzip : plain, spec));
-          return outcomes;
-        }),
-      ),
-    concurrent: (spec, count) =>
-      withTransport(target, { gzip: spec.gzip }, (transport) => Promise.all(Array.from({ length: count }, () => call(transport, spec)))),
-    idle: (spec, idleMs, keepaliveMs) =>
-      withTransport(target, { keepaliveMs }, async (transport) => {
-        const before = await call(transport, spec);
-        await new Promise((resolve) => setTimeout(resolve, idleMs));
-        return [before, await call(transport, spec)];
-      }),
+    ...unaryScenarios({ withConnection, call }),
     watchCancelled: (after, timeoutMs) =>
-      withTransport(target, {}, async (transport) => {
+      withConnection({}, async (transport) => {
         const cancel = new AbortController();
         const responses = createClient(Health, transport).watch({ service: "" }, { signal: cancel.signal, timeoutMs })[Symbol.asyncIterator]();
         const first = await responses.next();

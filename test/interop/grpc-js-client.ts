@@ -7,6 +7,7 @@ import * as protoLoader from "@grpc/proto-loader";
 import { repositoryPath } from "../../harness/repository.js";
 import { decodeStatusDetails } from "../support/raw-rpc.js";
 import { paddedMessage, type CallSpec, type InteropClient, type Outcome } from "./interop-client.js";
+import { unaryScenarios, type ConnectionOptions } from "./unary-scenarios.js";
 
 const definitions = protoLoader.loadSync(
   ["zitadel/admin/v1/admin.proto", "zitadel/management/v1/management.proto", "grpc/health/v1/health.proto"],
@@ -22,12 +23,7 @@ for (const definition of Object.values(definitions)) {
 
 const identity = (bytes: Buffer) => bytes;
 
-interface ChannelOptions {
-  readonly gzip?: boolean;
-  readonly keepaliveMs?: number;
-}
-
-function channelOptions({ gzip, keepaliveMs }: ChannelOptions): grpc.ClientOptions {
+function channelOptions({ gzip, keepaliveMs }: ConnectionOptions): grpc.ClientOptions {
   return {
     ...(gzip && { "grpc.default_compression_algorithm": grpc.compressionAlgorithms.gzip }),
     ...(keepaliveMs && {
@@ -65,7 +61,7 @@ function call(client: grpc.Client, spec: CallSpec): Promise<Outcome> {
   });
 }
 
-async function withClient<T>(target: string, options: ChannelOptions, use: (client: grpc.Client) => Promise<T>): Promise<T> {
+async function withChannel<T>(target: string, options: ConnectionOptions, use: (client: grpc.Client) => Promise<T>): Promise<T> {
   const client = new grpc.Client(target, grpc.credentials.createInsecure(), channelOptions(options));
   try {
     return await use(client);
@@ -75,26 +71,11 @@ async function withClient<T>(target: string, options: ChannelOptions, use: (clie
 }
 
 export function grpcJsClient(target: string): InteropClient {
+  const withClient = <T>(options: ConnectionOptions, use: (client: grpc.Client) => Promise<T>) => withChannel(target, options, use);
   return {
-    // Compression is a channel option in grpc-js: gzip calls go on a second channel.
-    calls: (specs) =>
-      withClient(target, {}, (plain) =>
-        withClient(target, { gzip: true }, async (gzip) => {
-          const outcomes: Outcome[] = [];
-          for (const spec of specs) outcomes.push(await call(spec.gzip ? gzip : plain, spec));
-          return outcomes;
-        }),
-      ),
-    concurrent: (spec, count) =>
-      withClient(target, { gzip: spec.gzip }, (client) => Promise.all(Array.from({ length: count }, () => call(client, spec)))),
-    idle: (spec, idleMs, keepaliveMs) =>
-      withClient(target, { keepaliveMs }, async (client) => {
-        const before = await call(client, spec);
-        await new Promise((resolve) => setTimeout(resolve, idleMs));
-        return [before, await call(client, spec)];
-      }),
+    ...unaryScenarios({ withConnection: withClient, call }),
     watchCancelled: (after, timeoutMs) =>
-      withClient(target, {}, async (client) => {
+      withClient({}, async (client) => {
         const watch = methods.get("/grpc.health.v1.Health/Watch")!;
         const stream = client.makeServerStreamRequest(watch.path, watch.requestSerialize, watch.responseDeserialize, { service: "" }, {
           deadline: Date.now() + timeoutMs,
@@ -104,6 +85,7 @@ export function grpcJsClient(target: string): InteropClient {
           stream.once("error", reject);
         });
         const code = new Promise<number>((resolve) => stream.once("status", (status: grpc.StatusObject) => resolve(status.code)));
+        // The cancellation arrives as an error too; the status says it.
         stream.on("error", () => {});
         stream.cancel();
         return { first: first.status, code: await code, after: await call(client, after) };
