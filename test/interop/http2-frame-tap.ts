@@ -9,6 +9,7 @@ import net from "node:net";
 /** The client's connection preface (RFC 9113, 3.4), before its first frame. */
 const PREFACE_LENGTH = 24;
 const FRAME_HEADER_LENGTH = 9;
+const RST_STREAM = 0x3;
 const PING = 0x6;
 const GOAWAY = 0x7;
 const ACK = 0x1;
@@ -22,6 +23,8 @@ export interface TapCounts {
   clientPings: number;
   /** PING acknowledgements from the server. */
   serverPingAcks: number;
+  /** RST_STREAM frames from the server. */
+  serverResets: number;
   /** GOAWAY frames from the server, before the client sent its own. */
   serverGoaways: number;
 }
@@ -54,7 +57,7 @@ function frameReader(skip: number, onFrame: (type: number, flags: number) => voi
 }
 
 export async function startFrameTap(serverPort: number): Promise<FrameTap> {
-  const counts: TapCounts = { connections: 0, clientBytes: 0, clientPings: 0, serverPingAcks: 0, serverGoaways: 0 };
+  const counts: TapCounts = { connections: 0, clientBytes: 0, clientPings: 0, serverPingAcks: 0, serverResets: 0, serverGoaways: 0 };
   const sockets = new Set<net.Socket>();
   const track = (socket: net.Socket) => {
     sockets.add(socket);
@@ -75,6 +78,7 @@ export async function startFrameTap(serverPort: number): Promise<FrameTap> {
     });
     const fromServer = frameReader(0, (type, flags) => {
       if (type === PING && flags & ACK) counts.serverPingAcks++;
+      if (type === RST_STREAM) counts.serverResets++;
       if (type === GOAWAY && !clientWentAway) counts.serverGoaways++;
     });
     client.on("data", (chunk: Buffer) => {
