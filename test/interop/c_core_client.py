@@ -7,7 +7,7 @@ proto/ at test time into the directory named by the first argument (see that mod
 Scenarios (the calls named as in c-core-client.ts):
   calls       the calls in turn, on one channel
   concurrent  one call made `count` times at once, on one channel
-  idle        a call, `idle_ms` without calls on a channel that sends keepalive pings, a call
+  idle        a call, `idleMs` without calls on a channel that sends keepalive pings, a call
   watch       health Watch, cancelled by the client after the first message
 """
 
