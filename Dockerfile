@@ -13,6 +13,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json openapi.json ./
 COPY src ./src
 COPY gen ./gen
+COPY console ./console
 RUN npm run build
 RUN npm prune --omit=dev --no-audit --no-fund
 
@@ -28,6 +29,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/gen ./dist/gen
 COPY --from=build /app/dist/openapi.json ./dist/openapi.json
+COPY --from=build /app/dist/console ./dist/console
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
