@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from "@jest/globals";
+import { execFileSync } from "node:child_process";
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
-import { unlinkSync } from "node:fs";
+import { mkdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { MAX_BATCH, SqliteEventStore } from "../../src/eventstore/sqlite.js";
 import { SequenceConflict, StoreUnavailable } from "../../src/eventstore/store.js";
 import { contractProjections, describeEventStoreContract } from "./event-store-contract.js";
@@ -159,5 +160,59 @@ describe("SQLite group commit", () => {
     const again = new SqliteEventStore(path, contractProjections);
     expect(await again.document("note_total", "all")).toEqual({ count: 2 });
     await again.close();
+  });
+});
+
+/** A 4 MB tmpfs to fill, where mounting one is allowed. */
+function smallDisk(): string | undefined {
+  const dir = join(tempDir(), "small-disk");
+  mkdirSync(dir);
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", dir], { stdio: "ignore" });
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+describe("SQLite group commit on a full disk", () => {
+  const disk = smallDisk();
+  afterAll(() => {
+    if (disk) execFileSync("umount", ["-l", disk]);
+  });
+
+  // Skipped only where mounting a tmpfs is not allowed; the name says so.
+  (disk ? it : it.skip)(`fails every call of the batch, the ones before the write that hit it too${disk ? "" : " (skipped: cannot mount a tmpfs here)"}`, async () => {
+    const store = new SqliteEventStore(join(disk!, "lps.db"), contractProjections);
+    const note = (aggregate: string, text: string) => ({
+      creator: "u",
+      appends: [{ aggregate: { type: "notebook", id: aggregate }, resourceOwner: "o", expectedSequence: 0, events: [{ type: "note.added", payload: { text } }] }],
+    });
+    try {
+      await store.push(note("before", "x"));
+      const filler = join(disk!, "filler");
+      try {
+        writeFileSync(filler, Buffer.alloc(8 << 20));
+      } catch {
+        // ENOSPC: the disk is full now, as meant
+      }
+      // The third is larger than the connection's page cache (16 MB as better-sqlite3 sets
+      // it): its insert spills to the WAL, which cannot grow, while the first two already
+      // sit in their savepoints.
+      const results = await Promise.allSettled([
+        store.push(note("a", "small")),
+        store.push(note("b", "small")),
+        store.push(note("big", "x".repeat(20 << 20))),
+        store.push(note("c", "small")),
+      ]);
+      for (const result of results) expect((result as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailable);
+      expect(await store.document("note_total", "all")).toEqual({ count: 1 });
+      rmSync(filler);
+      for (const id of ["a", "b", "big", "c"]) expect(await store.events({ type: "notebook", id })).toEqual([]);
+      await store.push(note("after", "x"));
+      expect(await store.document("note_total", "all")).toEqual({ count: 2 });
+    } finally {
+      await store.close();
+    }
   });
 });
