@@ -82,8 +82,6 @@ export class SqliteEventStore implements EventStore {
   private seenPosition: number;
   /** Write calls waiting to share the next commit. */
   private readonly writes = new GroupCommit(MAX_BATCH, (batch: readonly (() => Written)[]) => this.commitBatch(batch));
-  /** Runs a write in a savepoint when called inside a transaction (better-sqlite3 nests so). */
-  private readonly savepoint: (write: () => Written) => Written;
   private commits = 0;
 
   constructor(
@@ -103,7 +101,6 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.migrate();
     this.statements = this.prepare();
-    this.savepoint = this.db.transaction((write: () => Written) => write());
     this.cache = new DocumentCache(cacheCapacity);
     this.seenDataVersion = this.statements.dataVersion.get() as number;
     this.seenPosition = this.statements.lastPosition.get() as number;
@@ -150,6 +147,9 @@ export class SqliteEventStore implements EventStore {
          ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state`,
       ),
       deleteDocument: db.prepare("DELETE FROM projection_documents WHERE projection = ? AND key = ?"),
+      savepoint: db.prepare("SAVEPOINT call"),
+      releaseSavepoint: db.prepare("RELEASE call"),
+      rollbackToSavepoint: db.prepare("ROLLBACK TO call"),
       dataVersion: db.prepare("PRAGMA data_version").pluck(),
       lastPosition: db.prepare("SELECT COALESCE(MAX(position), 0) FROM events").pluck(),
       eventsAfter: db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position"),
@@ -204,14 +204,24 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  /**
+   * Runs one call's write in a savepoint of its own. What SQLite raises is the database's
+   * fault and the whole batch's: it goes up untouched, to roll back the transaction whole,
+   * with no partial rollback attempted on a database in trouble. Anything else is the call's
+   * own (its sequence conflict, its taken value, its decision's refusal), undone alone.
+   */
   private inSavepoint(write: () => Written): Outcome<Written> {
+    const s = this.statements;
+    s.savepoint.run();
     try {
-      return { ok: true, value: this.savepoint(write) };
+      const written = write();
+      s.releaseSavepoint.run();
+      return { ok: true, value: written };
     } catch (error) {
-      const translated = translateSqliteError(error);
-      // The disk failed or the transaction is gone: no write of this batch may commit.
-      if (translated instanceof StoreUnavailable || !this.db.inTransaction) throw error;
-      return { ok: false, error: translated };
+      if (error instanceof Database.SqliteError || !this.db.inTransaction) throw error;
+      s.rollbackToSavepoint.run();
+      s.releaseSavepoint.run();
+      return { ok: false, error };
     }
   }
 
