@@ -6,8 +6,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
-import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, linkSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, linkSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bearer } from "../../harness/connect-clients.js";
 import { GrpcJsClient, type GrpcResult } from "../../harness/grpc-js-client.js";
@@ -15,6 +14,7 @@ import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { expectError, expectOk } from "../support/grpc-outcomes.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { waitFor } from "../support/wait-for.js";
+import { smallDisk, unmount } from "../support/small-disk.js";
 
 const UNAVAILABLE = { code: status.UNAVAILABLE, id: "STORE-Unav1", key: "Errors.Storage.Unavailable" };
 const CHECK_INTERVAL_MS = "200";
@@ -102,22 +102,10 @@ describe("a SQLite file that goes wrong under the server", () => {
   });
 });
 
-/** A 2 MiB tmpfs to fill, where this machine lets us mount one (root, or CAP_SYS_ADMIN). */
-function smallDisk(): string | undefined {
-  const dir = join(tempDir(), "small-disk");
-  mkdirSync(dir);
-  try {
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", dir], { stdio: "ignore" });
-    return dir;
-  } catch {
-    return undefined;
-  }
-}
-
 describe("a full disk", () => {
-  const disk = smallDisk();
+  const disk = smallDisk(2);
   afterAll(() => {
-    if (disk) execFileSync("umount", ["-l", disk]);
+    if (disk) unmount(disk);
   });
 
   // Skipped only where mounting a tmpfs is not allowed; the name says so.

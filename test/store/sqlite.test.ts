@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from "@jest/globals";
-import { execFileSync } from "node:child_process";
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
-import { mkdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { MAX_BATCH, SqliteEventStore } from "../../src/eventstore/sqlite.js";
 import { SequenceConflict, StoreUnavailable } from "../../src/eventstore/store.js";
 import { contractProjections, describeEventStoreContract } from "./event-store-contract.js";
+import { smallDisk, unmount } from "../support/small-disk.js";
 
 afterAll(removeTempDirs);
 
@@ -163,22 +163,10 @@ describe("SQLite group commit", () => {
   });
 });
 
-/** A 4 MB tmpfs to fill, where mounting one is allowed. */
-function smallDisk(): string | undefined {
-  const dir = join(tempDir(), "small-disk");
-  mkdirSync(dir);
-  try {
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", dir], { stdio: "ignore" });
-    return dir;
-  } catch {
-    return undefined;
-  }
-}
-
 describe("SQLite group commit on a full disk", () => {
-  const disk = smallDisk();
+  const disk = smallDisk(4);
   afterAll(() => {
-    if (disk) execFileSync("umount", ["-l", disk]);
+    if (disk) unmount(disk);
   });
 
   // Skipped only where mounting a tmpfs is not allowed; the name says so.
