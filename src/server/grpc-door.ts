@@ -7,9 +7,8 @@
  */
 import { toBinary } from "@bufbuild/protobuf";
 import type { ConnectError } from "@connectrpc/connect";
-import { AsyncResource } from "node:async_hooks";
 import http2 from "node:http2";
-import { currentCallContext } from "../call-context/call-context.js";
+import { bindToCallContext, currentCallContext } from "../call-context/call-context.js";
 import { REQUEST_ID_HEADER } from "../call-context/request-id.js";
 import type { Logger } from "../logger.js";
 import type { CallCore, UnaryMethod } from "./call/call-core.js";
@@ -100,7 +99,7 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
       refuse(stream, refused.error!);
     };
     // Stream events come in the connection's async context: this one runs in the call's.
-    const onEnd = AsyncResource.bind(() => {
+    const onEnd = bindToCallContext(() => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       void run(call, body, encoding === GZIP).then((outcome) => answer(stream, call, outcome, offersGzip));
     });
