@@ -159,7 +159,7 @@ export class SqliteEventStore implements EventStore {
    * the commit the documents this write changed are exactly what the database holds.
    */
   private committed(write: () => Written): StoredEvent[] {
-    return this.usingFile(() => {
+    return this.usingFile("now", () => {
       const { stored, changes } = this.db
         .transaction(() => {
           this.catchUp();
@@ -244,14 +244,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
-    return this.usingFile(() => {
+    return this.usingFile("now", () => {
       const rows = this.statements.events.all(aggregate.type, aggregate.id, afterSequence) as EventRow[];
       return rows.map(toStoredEvent);
     });
   }
 
   async document<S>(projection: string, key: string): Promise<S | undefined> {
-    return this.usingFile(() => {
+    return this.usingFile("recent", () => {
       this.catchUp();
       const id = documentId({ projection, key });
       const cached = this.cache.get(id);
@@ -264,7 +264,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async documents<S>(projection: string): Promise<Document<S>[]> {
-    return this.usingFile(() => {
+    return this.usingFile("now", () => {
       const rows = this.statements.documents.all(projection) as { key: string; state: string }[];
       return rows.map((row) => ({ key: row.key, state: JSON.parse(row.state) as S }));
     });
@@ -272,7 +272,7 @@ export class SqliteEventStore implements EventStore {
 
   async snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>> {
     // One read transaction: another process cannot commit between the two reads.
-    return this.usingFile(() => this.db.transaction(() => this.readSnapshot<S>(aggregate, projection, key))());
+    return this.usingFile("now", () => this.db.transaction(() => this.readSnapshot<S>(aggregate, projection, key))());
   }
 
   private readSnapshot<S>(aggregate: AggregateRef, projection: string, key: string): Snapshot<S> {
@@ -282,12 +282,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    this.usingFile(() => this.db.prepare("SELECT 1").get());
+    this.usingFile("now", () => this.db.prepare("SELECT 1").get());
   }
 
-  /** Runs `work` on a file that is still the database, with SQLite's faults made StoreUnavailable. */
-  private usingFile<T>(work: () => T): T {
-    this.checkFile();
+  /**
+   * Runs `work` on a file that is still the database, with SQLite's faults made
+   * StoreUnavailable; "recent" takes a recent check's verdict (see sqlite-file.ts).
+   */
+  private usingFile<T>(check: "now" | "recent", work: () => T): T {
+    const fault = check === "now" ? this.file?.fault() : this.file?.recentFault();
+    if (fault) throw new StoreUnavailable(`the SQLite file was ${fault}`);
     try {
       return work();
     } catch (error) {

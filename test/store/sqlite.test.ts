@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from "@jest/globals";
 import Database from "better-sqlite3";
+import { unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { SqliteEventStore } from "../../src/eventstore/sqlite.js";
+import { StoreUnavailable } from "../../src/eventstore/store.js";
 import { contractProjections, describeEventStoreContract } from "./event-store-contract.js";
 
 afterAll(removeTempDirs);
@@ -27,6 +29,19 @@ describe("SQLite specifics", () => {
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.prepare("SELECT version FROM schema_migrations").pluck().all()).toEqual([1]);
     db.close();
+  });
+
+  it("refuses document reads at once when a check finds the file gone, however recent the last sound one", async () => {
+    const path = join(tempDir(), "lps.db");
+    const store = new SqliteEventStore(path, contractProjections);
+    try {
+      expect(await store.document("note_total", "all")).toBeUndefined(); // the file found sound just now
+      unlinkSync(path);
+      await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailable);
+      await expect(store.document("note_total", "all")).rejects.toBeInstanceOf(StoreUnavailable);
+    } finally {
+      await store.close();
+    }
   });
 });
 
