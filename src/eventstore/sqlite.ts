@@ -27,7 +27,7 @@ import { dirname } from "node:path";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { DocumentCache } from "./document-cache.js";
 import { documentId, documentsTouched, reduceDocuments, type DocumentChange, type Projection } from "./projection.js";
-import { translateSqliteError } from "./sqlite-errors.js";
+import { isSqliteError, translateSqliteError } from "./sqlite-errors.js";
 import { SqliteFile } from "./sqlite-file.js";
 import { GroupCommit, type Outcome } from "./sqlite-group-commit.js";
 import { sqliteMigrations } from "./sqlite-migrations.js";
@@ -218,7 +218,7 @@ export class SqliteEventStore implements EventStore {
       s.releaseSavepoint.run();
       return { ok: true, value: written };
     } catch (error) {
-      if (error instanceof Database.SqliteError || !this.db.inTransaction) throw error;
+      if (isSqliteError(error) || !this.db.inTransaction) throw error;
       s.rollbackToSavepoint.run();
       s.releaseSavepoint.run();
       return { ok: false, error };
