@@ -5,7 +5,7 @@
  * body with an HTTP status. Compression is content-encoding / accept-encoding (gzip),
  * the deadline connect-timeout-ms.
  */
-import { fromJsonString, toBinary, toJsonString, type DescMessage, type Message } from "@bufbuild/protobuf";
+import { toBinary, toJsonString, type DescMessage, type Message } from "@bufbuild/protobuf";
 import { MethodOptions_IdempotencyLevel as Idempotency } from "@bufbuild/protobuf/wkt";
 import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { CallOutcome } from "./call/call.js";
@@ -15,9 +15,8 @@ import { isLoopback } from "../net/loopback-address.js";
 import { parseConnectTimeout } from "./request-deadline.js";
 import { malformedRequest, unsupportedRequest } from "../interceptors/request-errors.js";
 import { connectErrorBody, connectHttpStatus } from "./wire/connect-error.js";
-import { binaryMessage } from "./wire/grpc-request.js";
+import { binaryMessage, jsonMessage } from "./wire/grpc-request.js";
 import { COMPRESS_MIN_BYTES, GZIP, acceptsGzip, gunzipRequest, gzip } from "./wire/gzip.js";
-import { decodeUtf8 } from "./utf8-text.js";
 import { readRequestBody } from "./wire/request-body.js";
 import { requestHeaders } from "./wire/request-headers.js";
 import { writeWhole } from "./wire/whole-response.js";
@@ -25,9 +24,6 @@ import { writeWhole } from "./wire/whole-response.js";
 type Codec = "json" | "proto";
 
 const CONTENT_TYPE: Record<Codec, string> = { json: "application/json", proto: "application/proto" };
-
-/** Protobuf's JSON rules: a field the message does not have is an error, not ignored. */
-const JSON_READ = { ignoreUnknownFields: false };
 
 /** The codec of a Connect unary request, by its content type; undefined when it is not one. */
 export function connectCodec(contentType: string | undefined): Codec | undefined {
@@ -114,13 +110,7 @@ export function connectDoor(options: ConnectDoorOptions) {
 }
 
 function decode(schema: DescMessage, codec: Codec, data: Buffer): Message {
-  if (codec === "proto") return binaryMessage(schema, data);
-  const text = decodeUtf8(data);
-  try {
-    return fromJsonString(schema, text, JSON_READ);
-  } catch (error) {
-    throw malformedRequest(`the request is not a ${schema.typeName} in JSON: ${(error as Error).message}`);
-  }
+  return codec === "proto" ? binaryMessage(schema, data) : jsonMessage(schema, data);
 }
 
 /** At most ten digits of milliseconds, as the protocol allows. */

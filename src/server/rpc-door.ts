@@ -5,6 +5,7 @@
  * gRPC) goes to connect-node's handlers; a gRPC or gRPC-Web call to a path nobody serves
  * is answered as gRPC answers it (HTTP 200, grpc-status 12), not with a 404 page.
  */
+import type { DescMethod } from "@bufbuild/protobuf";
 import { Code, createConnectRouter, createContextValues, type ConnectRouter } from "@connectrpc/connect";
 import { compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
 import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
@@ -18,6 +19,7 @@ import type { HttpDoor, NodeRequest, NodeResponse } from "./http-door.js";
 import { authorizationCount } from "./credentials-header.js";
 import { isLoopback } from "../net/loopback-address.js";
 import { declineResponseCompression } from "./loopback.js";
+import { answerStreamingError, readStreamingRequest, streamingWire } from "./streaming-request.js";
 import { grpcStatusFields } from "./wire/grpc-status.js";
 
 export interface RpcDoorOptions {
@@ -37,6 +39,11 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
   const connect = connectDoor({ core, maxRequestBytes });
   const grpcWeb = grpcWebDoor({ core, maxRequestBytes });
 
+  const serverStreaming = new Map<string, DescMethod>();
+  for (const { service } of options.services) {
+    for (const method of service.methods) if (method.methodKind === "server_streaming") serverStreaming.set(`/${service.typeName}/${method.name}`, method);
+  }
+
   async function serveFramework(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
     const end = core.streamingCall(handler.requestPath, protocolOf(req.headers["content-type"]));
     let done = false;
@@ -52,7 +59,21 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
       const values = createContextValues()
         .set(peerAddressKey, req.socket?.remoteAddress)
         .set(credentialHeadersKey, authorizationCount(req.rawHeaders));
-      const uReq = universalRequestFromNodeRequest(req, res, undefined, values);
+      let uReq = universalRequestFromNodeRequest(req, res, undefined, values);
+      const method = serverStreaming.get(handler.requestPath);
+      const wire = streamingWire(req.headers["content-type"]);
+      if (method && wire) {
+        let body: Buffer;
+        try {
+          body = await readStreamingRequest(req, wire, method.input, maxRequestBytes);
+        } catch (reason) {
+          const refusal = core.toStatus(reason);
+          ended(Code[refusal.code]);
+          return answerStreamingError(req, res, wire, refusal);
+        }
+        // The body is read: the handler gets the same bytes from here.
+        uReq = { ...uReq, body: bytesOnce(body) };
+      }
       if (isLoopback(req.socket?.remoteAddress)) declineResponseCompression(uReq.header);
       const answer = await handler(uReq);
       await universalResponseToNodeResponse(answer, res);
@@ -99,6 +120,10 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
   };
 }
 
+
+async function* bytesOnce(body: Uint8Array): AsyncIterable<Uint8Array> {
+  yield body;
+}
 
 /** Whether the client reset the stream (HTTP/2) or closed the connection before the answer ended. */
 function clientWentAway(res: NodeResponse): boolean {

@@ -77,6 +77,8 @@ export interface CallCore {
   start(method: UnaryMethod, input: CallInput): Call;
   /** A call to a method nobody serves: Unimplemented, mapped and logged like any call. */
   unknown(path: string, protocol: string): ConnectError;
+  /** Any failure as the one status every door answers with (a streaming call's refusal, say). */
+  readonly toStatus: StatusMapper;
   /**
    * A streaming call, which the framework's handlers serve: started now; the returned
    * function ends it with its code, for the log line and the metrics.
@@ -117,6 +119,7 @@ export function createCallCore(options: CallCoreOptions): CallCore {
   return {
     unary,
     streaming,
+    toStatus: options.toStatus,
     start(method, input) {
       return new Call(settings, method, input);
     },
