@@ -61,26 +61,14 @@ export class LoginPolicyCommands {
     this.instance = { type: INSTANCE, id: instanceId };
   }
 
-  addFactor<K extends FactorKind>(
-    owner: PolicyOwner,
-    kind: K,
-    factor: Factor<K>,
-    creator: string,
-    conditions = NO_CONDITIONS,
-  ): Promise<PolicyChange> {
+  addFactor<K extends FactorKind>(owner: PolicyOwner, kind: K, factor: Factor<K>, creator: string, conditions = NO_CONDITIONS): Promise<PolicyChange> {
     return this.change(owner, creator, conditions, factorsWithoutPolicy(owner), (policy) => {
       if (hasFactor(policy.factors, kind, factor)) throw loginPolicyErrors[owner.type].factorAlreadyExists[kind]();
       return [{ type: loginPolicyEvents[owner.type].factorAdded[kind], payload: { factor } }];
     });
   }
 
-  removeFactor<K extends FactorKind>(
-    owner: PolicyOwner,
-    kind: K,
-    factor: Factor<K>,
-    creator: string,
-    conditions = NO_CONDITIONS,
-  ): Promise<PolicyChange> {
+  removeFactor<K extends FactorKind>(owner: PolicyOwner, kind: K, factor: Factor<K>, creator: string, conditions = NO_CONDITIONS): Promise<PolicyChange> {
     return this.change(owner, creator, conditions, factorsWithoutPolicy(owner), (policy) => {
       if (!hasFactor(policy.factors, kind, factor)) throw loginPolicyErrors[owner.type].factorNotExisting[kind]();
       return [{ type: loginPolicyEvents[owner.type].factorRemoved[kind], payload: { factor } }];

@@ -98,8 +98,12 @@ describe("operations", () => {
     const remove = openApi.paths["/admin/v1/policies/login/multi_factors/{type}"]!.delete!;
     expect(remove.parameters).toEqual([
       { name: "type", in: "path", required: true, description: "By name or by number.", schema: { $ref: "#/components/schemas/zitadel.policy.v1.MultiFactorType" } },
+      { $ref: "#/components/parameters/if-match" },
+      { $ref: "#/components/parameters/x-lps-dry-run" },
     ]);
     expect(remove.requestBody).toBeUndefined();
+    // Reads take no write conditions.
+    expect(openApi.paths["/admin/v1/policies/login"]!.get!.parameters).toBeUndefined();
     const add = openApi.paths["/admin/v1/policies/login/multi_factors"]!.post!;
     expect(add.requestBody).toEqual({
       required: true,

@@ -41,14 +41,7 @@ export async function callDoor(
   return door === "rest" ? restCall(baseUrl, service, method, request, headers) : rpcCall(door, baseUrl, service, method, request, headers);
 }
 
-async function rpcCall(
-  protocol: ProtocolName,
-  baseUrl: string,
-  service: DescService,
-  method: DescMethodUnary,
-  request: JsonObject,
-  headers: Record<string, string>,
-): Promise<DoorAnswer> {
+async function rpcCall(protocol: ProtocolName, baseUrl: string, service: DescService, method: DescMethodUnary, request: JsonObject, headers: Record<string, string>): Promise<DoorAnswer> {
   const client = createClient(service, transport(protocol, baseUrl, headers)) as unknown as Record<
     string,
     (message: unknown, options: object) => Promise<any>
@@ -67,13 +60,7 @@ async function rpcCall(
   }
 }
 
-async function restCall(
-  baseUrl: string,
-  service: DescService,
-  method: DescMethodUnary,
-  request: JsonObject,
-  headers: Record<string, string>,
-): Promise<DoorAnswer> {
+async function restCall(baseUrl: string, service: DescService, method: DescMethodUnary, request: JsonObject, headers: Record<string, string>): Promise<DoorAnswer> {
   const route = restRoutes([service]).find((r) => r.rpc === method);
   if (!route) throw new Error(`${method.name} has no REST route`);
   const fields = { ...request };
