@@ -165,6 +165,7 @@ export class LoginPolicyCommands {
         const before = effective(owner, model.state, defaults);
         conditions.precondition?.(before);
         const events = decide(model.state);
+        const at = new Date();
         const stored = events.map((event, i): StoredEvent => ({
           ...event,
           aggregate,
@@ -172,7 +173,7 @@ export class LoginPolicyCommands {
           sequence: model.sequence + i + 1,
           position: 0,
           creator,
-          createdAt: new Date(),
+          createdAt: at,
         }));
         const policy = stored.reduce<LoginPolicyDocument | undefined>(loginPolicyProjection.reduce, model.state);
         if (policy) guardAgainstLockout(owner, model.state, policy);
@@ -222,6 +223,7 @@ function guardAgainstLockout(owner: PolicyOwner, before: LoginPolicyDocument | u
   const lockout = lockoutAfter(before, after);
   if (lockout) throw loginPolicyErrors[owner.type].lockout[lockout]();
 }
+
 /** What a factor change on an owner without a policy answers (only organizations can be without one). */
 function factorsWithoutPolicy(owner: PolicyOwner): () => DomainError {
   return owner.type === ORG ? loginPolicyErrors.org.factorsWithoutCustomPolicy : loginPolicyErrors.instance.policyNotFound;

@@ -40,7 +40,7 @@ async function creatorsOf(aggregate: AggregateRef, write: () => Promise<unknown>
 }
 
 /** A custom policy with a second and a multi-factor: one event each, beside the policy's own. */
-const CUSTOM_POLICY = { secondFactors: ["SECOND_FACTOR_TYPE_OTP"], multiFactors: ["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"] };
+const CUSTOM_POLICY = { allowUsernamePassword: true, secondFactors: ["SECOND_FACTOR_TYPE_OTP"], multiFactors: ["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"] };
 
 it("a machine user's call records its user ID on every event it adds", async () => {
   const orgId = await principals.org();
