@@ -51,6 +51,22 @@ export class RateLimitExceeded extends DomainError {
   }
 }
 
+/**
+ * The caller's precondition failed: the object is no longer at the version the caller
+ * named. It carries the current version's entity tag, which the edge sends back (and over
+ * REST makes the answer HTTP's own 412 Precondition Failed).
+ */
+export class PreconditionFailed extends DomainError {
+  constructor(
+    id: string,
+    key: string,
+    explanation: string,
+    readonly currentEntityTag: string,
+  ) {
+    super("FailedPrecondition", id, key, explanation);
+  }
+}
+
 /** ZITADEL's message format, "<key> (<id>)", with our explanation after a colon. */
 function describe(key: string, id: string, explanation?: string): string {
   const base = `${key} (${id})`;

@@ -5,6 +5,7 @@
  * touches it first.
  */
 import { existsSync } from "node:fs";
+import { PolicyReachService } from "../gen/lps/v1/policy_reach_pb.js";
 import { AdminService } from "../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../gen/zitadel/management/v1/management_pb.js";
 import { Authenticator } from "./access/authenticator.js";
@@ -28,16 +29,18 @@ import type { Logger } from "./logger.js";
 import type { StoreObserver } from "./metrics/store-observer.js";
 import type { InstanceDocument } from "./projections/instance-projection.js";
 import { LoginPolicyQueries } from "./query/login-policy-queries.js";
+import { PolicyReachQueries } from "./query/policy-reach.js";
 import { projections } from "./projections/projections.js";
 
 /** The services whose methods are login-policy RPCs, each protected by its declared permission. */
-export const POLICY_SERVICES = [AdminService, ManagementService];
+export const POLICY_SERVICES = [AdminService, ManagementService, PolicyReachService];
 
 export interface Service {
   readonly store: EventStore;
   readonly instance: InstanceDocument;
   readonly loginPolicyCommands: LoginPolicyCommands;
   readonly loginPolicyQueries: LoginPolicyQueries;
+  readonly policyReachQueries: PolicyReachQueries;
   readonly orgCommands: OrgCommands;
   readonly userCommands: UserCommands;
   readonly memberCommands: MemberCommands;
@@ -73,8 +76,9 @@ export async function openService(config: Config, logger: Logger, storeObserver?
     return {
       store,
       instance,
-      loginPolicyCommands: new LoginPolicyCommands(store),
+      loginPolicyCommands: new LoginPolicyCommands(store, instance.id),
       loginPolicyQueries: new LoginPolicyQueries(store, instance.id),
+      policyReachQueries: new PolicyReachQueries(store),
       orgCommands: new OrgCommands(store, ids),
       userCommands: new UserCommands(store, ids),
       memberCommands: new MemberCommands(store, roles),

@@ -4,24 +4,30 @@ import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
 import { INSTANCE } from "../events/aggregates.js";
 import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
+import type { PolicyReachQueries } from "../query/policy-reach.js";
 import { callerOf } from "./call-values.js";
 import { factorHandlers } from "./factor-handlers.js";
-import { loginPolicyToProto, settingsFromProto, writeDetails } from "./login-policy-converter.js";
+import { loginPolicyToProto, settingsFromProto } from "./login-policy-converter.js";
+import { versionedWrite, versionRead } from "./versioned-calls.js";
 
 export function adminService(
   instanceId: string,
   commands: LoginPolicyCommands,
   queries: LoginPolicyQueries,
+  reach: PolicyReachQueries,
 ): ServiceImpl<typeof AdminService> {
   const owner: PolicyOwner = { type: INSTANCE, id: instanceId };
+  const defaultPolicy = async () => ({ policy: await queries.defaultPolicy(), isDefault: true });
+  const followingDefault = () => reach.followingDefault();
   return {
-    async getLoginPolicy() {
-      return { policy: loginPolicyToProto(await queries.defaultPolicy(), true) };
+    async getLoginPolicy(_req, ctx) {
+      const { policy } = versionRead(ctx, await defaultPolicy());
+      return { policy: loginPolicyToProto(policy, true) };
     },
     async updateLoginPolicy(req, ctx) {
-      const result = await commands.updateSettings(owner, settingsFromProto(req), callerOf(ctx).userId);
-      return { details: writeDetails(result) };
+      const settings = settingsFromProto(req);
+      return versionedWrite(ctx, (conditions) => commands.updateSettings(owner, settings, callerOf(ctx).userId, conditions), followingDefault);
     },
-    ...factorHandlers(commands, { owner: () => owner, policy: () => queries.defaultPolicy() }),
+    ...factorHandlers(commands, { owner: () => owner, policy: defaultPolicy, reach: followingDefault }),
   };
 }

@@ -4,25 +4,27 @@
  * on differs. Both services take them from here.
  */
 import type { HandlerContext } from "@connectrpc/connect";
-import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
+import type { LoginPolicyCommands, PolicyOwner, PolicyState } from "../command/login-policy-commands.js";
 import { loginPolicyErrors } from "../command/login-policy-errors.js";
 import type { FactorKind } from "../domain/factors.js";
-import type { LoginPolicyDocument } from "../projections/login-policy-projection.js";
 import { callerOf } from "./call-values.js";
-import { factorFromProto, factorsToProto, listDetails, writeDetails, type FactorTypes } from "./login-policy-converter.js";
+import { factorFromProto, factorsToProto, listDetails, type FactorTypes } from "./login-policy-converter.js";
+import { versionedWrite, versionRead, type DefaultReach } from "./versioned-calls.js";
 
 export interface FactorTarget {
   /** Whose policy a change applies to. */
   owner(ctx: HandlerContext): PolicyOwner;
   /** The policy a list reads (for an organization, its custom or the default one). */
-  policy(ctx: HandlerContext): Promise<LoginPolicyDocument>;
+  policy(ctx: HandlerContext): Promise<PolicyState>;
+  /** For the default policy: who its changes reach. */
+  reach?: DefaultReach;
 }
 
 export function factorHandlers(commands: LoginPolicyCommands, target: FactorTarget) {
   const list =
     <K extends FactorKind>(kind: K) =>
     async (_req: unknown, ctx: HandlerContext) => {
-      const policy = await target.policy(ctx);
+      const { policy } = versionRead(ctx, await target.policy(ctx));
       const factors = policy.factors[kind];
       return { details: listDetails(policy, factors.length), result: factorsToProto(kind, factors) };
     };
@@ -31,8 +33,7 @@ export function factorHandlers(commands: LoginPolicyCommands, target: FactorTarg
     async (req: { type: FactorTypes[K] }, ctx: HandlerContext) => {
       const owner = target.owner(ctx);
       const factor = factorFromProto(kind, req.type, loginPolicyErrors[owner.type].factorInvalid[kind][action === "addFactor" ? "add" : "remove"]);
-      const result = await commands[action](owner, kind, factor, callerOf(ctx).userId);
-      return { details: writeDetails(result) };
+      return versionedWrite(ctx, (conditions) => commands[action](owner, kind, factor, callerOf(ctx).userId, conditions), target.reach);
     };
   return {
     listLoginPolicySecondFactors: list("second"),
@@ -43,4 +44,3 @@ export function factorHandlers(commands: LoginPolicyCommands, target: FactorTarg
     removeMultiFactorFromLoginPolicy: change<"multi">("multi", "removeFactor"),
   };
 }
-

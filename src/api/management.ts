@@ -12,7 +12,8 @@ import { ORG } from "../events/aggregates.js";
 import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
 import { callerOf, orgOf } from "./call-values.js";
 import { factorHandlers } from "./factor-handlers.js";
-import { factorFromProto, loginPolicyToProto, settingsFromProto, writeDetails } from "./login-policy-converter.js";
+import { factorFromProto, loginPolicyToProto, settingsFromProto } from "./login-policy-converter.js";
+import { versionedWrite, versionRead } from "./versioned-calls.js";
 
 export function managementService(
   commands: LoginPolicyCommands,
@@ -23,11 +24,12 @@ export function managementService(
   const invalidFactor = loginPolicyErrors.org.customFactorInvalid;
   return {
     async getLoginPolicy(_req, ctx) {
-      const { policy, isDefault } = await queries.orgPolicy(orgOf(ctx));
+      const { policy, isDefault } = versionRead(ctx, await queries.orgPolicy(orgOf(ctx)));
       return { policy: loginPolicyToProto(policy, isDefault), isDefault };
     },
-    async getDefaultLoginPolicy() {
-      return { policy: loginPolicyToProto(await queries.defaultPolicy(), true) };
+    async getDefaultLoginPolicy(_req, ctx) {
+      const { policy } = versionRead(ctx, { policy: await queries.defaultPolicy(), isDefault: true });
+      return { policy: loginPolicyToProto(policy, true) };
     },
     async addCustomLoginPolicy(req, ctx) {
       if (req.idps.length > 0) {
@@ -41,18 +43,16 @@ export function managementService(
         second: req.secondFactors.map((value) => factorFromProto("second", value, invalidFactor.second)),
         multi: req.multiFactors.map((value) => factorFromProto("multi", value, invalidFactor.multi)),
       };
-      const result = await commands.addCustomPolicy(orgOf(ctx), settingsFromProto(req), factors, creator(ctx));
-      return { details: writeDetails(result) };
+      const settings = settingsFromProto(req);
+      return versionedWrite(ctx, (conditions) => commands.addCustomPolicy(orgOf(ctx), settings, factors, creator(ctx), conditions));
     },
     async updateCustomLoginPolicy(req, ctx) {
-      return { details: writeDetails(await commands.updateSettings(owner(ctx), settingsFromProto(req), creator(ctx))) };
+      const settings = settingsFromProto(req);
+      return versionedWrite(ctx, (conditions) => commands.updateSettings(owner(ctx), settings, creator(ctx), conditions));
     },
     async resetLoginPolicyToDefault(_req, ctx) {
-      return { details: writeDetails(await commands.resetToDefault(orgOf(ctx), creator(ctx))) };
+      return versionedWrite(ctx, (conditions) => commands.resetToDefault(orgOf(ctx), creator(ctx), conditions));
     },
-    ...factorHandlers(commands, {
-      owner,
-      policy: async (ctx) => (await queries.orgPolicy(orgOf(ctx))).policy,
-    }),
+    ...factorHandlers(commands, { owner, policy: (ctx) => queries.orgPolicy(orgOf(ctx)) }),
   };
 }

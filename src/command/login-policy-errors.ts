@@ -9,6 +9,7 @@
  * a counterpart in ZITADEL are ours.
  */
 import type { FactorKind } from "../domain/factors.js";
+import type { Lockout } from "../domain/lockout.js";
 import { alreadyExists, DomainError, failedPrecondition, invalidArgument, notFound } from "../errors.js";
 import type { PolicyOwnerType } from "../events/aggregates.js";
 
@@ -29,10 +30,25 @@ export interface LoginPolicyErrors {
   factorInvalid: Readonly<Record<FactorKind, Readonly<Record<FactorChange, Explained>>>>;
   factorAlreadyExists: Readonly<Record<FactorKind, () => DomainError>>;
   factorNotExisting: Readonly<Record<FactorKind, () => DomainError>>;
+  /** A change that would lock the policy's users out, by the rule it breaks. */
+  lockout: Readonly<Record<Lockout, () => DomainError>>;
 }
 
 const NO_CUSTOM_POLICY =
   "the organization has no custom login policy and uses the default one; add a custom login policy first (AddCustomLoginPolicy)";
+
+/** How to get out of each lockout, in the words of the API's fields. */
+const LOCKOUT_FIX: Readonly<Record<Lockout, string>> = {
+  mfaForcedWithoutFactor:
+    "force_mfa or force_mfa_local_only is on while no second factor and no multi-factor is allowed, so no user could finish signing in; allow a factor first, or turn both off",
+  lastFactorRemovedWhileForced:
+    "this is the last allowed factor and MFA is forced, so no user could finish signing in; allow another factor first, or turn force_mfa and force_mfa_local_only off",
+  noWayToSignIn:
+    "no way to sign in would be left; allow username and password, an external identity provider, or passwordless sign-in with the U2F_WITH_VERIFICATION multi-factor",
+};
+
+/** The default governs more than its own instance: say so where it is refused. */
+const DEFAULT_REACH = " (the default policy is the policy of every organization without a custom one)";
 
 const instance: LoginPolicyErrors = {
   ownerNotFound: () => notFound("INSTANCE-Nf0wn", "Errors.Instance.NotFound"),
@@ -56,6 +72,14 @@ const instance: LoginPolicyErrors = {
   factorNotExisting: {
     second: () => notFound("INSTANCE-3M9od", "Errors.IAM.LoginPolicy.MFA.NotExisting"),
     multi: () => notFound("INSTANCE-3M9df", "Errors.IAM.LoginPolicy.MFA.NotExisting"),
+  },
+  lockout: {
+    mfaForcedWithoutFactor: () =>
+      failedPrecondition("INSTANCE-L0ckM", "Errors.IAM.LoginPolicy.Lockout.MFAWithoutFactor", LOCKOUT_FIX.mfaForcedWithoutFactor + DEFAULT_REACH),
+    lastFactorRemovedWhileForced: () =>
+      failedPrecondition("INSTANCE-L0ckF", "Errors.IAM.LoginPolicy.Lockout.LastFactor", LOCKOUT_FIX.lastFactorRemovedWhileForced + DEFAULT_REACH),
+    noWayToSignIn: () =>
+      failedPrecondition("INSTANCE-L0ckS", "Errors.IAM.LoginPolicy.Lockout.NoSignIn", LOCKOUT_FIX.noWayToSignIn + DEFAULT_REACH),
   },
 };
 
@@ -104,6 +128,13 @@ const org: OrgLoginPolicyErrors = {
   factorNotExisting: {
     second: () => notFound("Org-3M9od", "Errors.Org.LoginPolicy.MFA.NotExisting"),
     multi: () => notFound("Org-3M9df", "Errors.Org.LoginPolicy.MFA.NotExisting"),
+  },
+  lockout: {
+    mfaForcedWithoutFactor: () =>
+      failedPrecondition("Org-L0ckM", "Errors.Org.LoginPolicy.Lockout.MFAWithoutFactor", LOCKOUT_FIX.mfaForcedWithoutFactor),
+    lastFactorRemovedWhileForced: () =>
+      failedPrecondition("Org-L0ckF", "Errors.Org.LoginPolicy.Lockout.LastFactor", LOCKOUT_FIX.lastFactorRemovedWhileForced),
+    noWayToSignIn: () => failedPrecondition("Org-L0ckS", "Errors.Org.LoginPolicy.Lockout.NoSignIn", LOCKOUT_FIX.noWayToSignIn),
   },
 };
 

@@ -71,7 +71,10 @@ export interface EventStore {
    * holding the aggregate's write lock from before the read until the commit: writers of one
    * aggregate take turns instead of racing, and each decides on the state the one before it
    * left. `decide` may throw to refuse, and nothing is written. The request it returns
-   * appends to this aggregate only, expecting the snapshot's sequence.
+   * appends to this aggregate, expecting the snapshot's sequence; it may also hold appends
+   * of no events to other aggregates, read before: each checks, in the same transaction,
+   * that its aggregate is still at the sequence the command read (SequenceConflict if not),
+   * without holding that aggregate's lock for the whole decision.
    */
   decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]>;
 

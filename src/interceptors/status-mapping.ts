@@ -8,7 +8,8 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { randomUUID } from "node:crypto";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
-import { DomainError, RateLimitExceeded } from "../errors.js";
+import { ENTITY_TAG_HEADER } from "../api/policy-headers.js";
+import { DomainError, PreconditionFailed, RateLimitExceeded } from "../errors.js";
 import { StoreUnavailable } from "../eventstore/store.js";
 import type { Logger } from "../logger.js";
 import {
@@ -60,11 +61,20 @@ export function createStatusMapper(logger: Logger): StatusMapper {
 }
 
 function fromDomain(error: DomainError): ConnectError {
-  // HTTP's way of saying when to come back (RFC 9110, 10.2.3), for every protocol alike.
-  const metadata = error instanceof RateLimitExceeded ? { "retry-after": String(error.retryAfterSeconds) } : undefined;
-  return new ConnectError(error.message, Code[error.code], metadata, [
-    { desc: ErrorDetailSchema, value: { id: error.id, message: error.key } },
+  return new ConnectError(error.message, Code[error.code], metadataOf(error), [
+    // A failed precondition's detail names the current version (its message says it), so
+    // that a client that reads only the detail learns what to read again.
+    { desc: ErrorDetailSchema, value: { id: error.id, message: error instanceof PreconditionFailed ? error.message : error.key } },
   ]);
+}
+
+/** The headers some failures answer with, in HTTP's words, for every protocol alike. */
+function metadataOf(error: DomainError): Record<string, string> | undefined {
+  // When to come back (RFC 9110, 10.2.3).
+  if (error instanceof RateLimitExceeded) return { "retry-after": String(error.retryAfterSeconds) };
+  // The version the object is at now (RFC 9110, 8.8.3).
+  if (error instanceof PreconditionFailed) return { [ENTITY_TAG_HEADER]: error.currentEntityTag };
+  return undefined;
 }
 
 function hasErrorDetail(error: ConnectError): boolean {

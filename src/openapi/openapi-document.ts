@@ -6,11 +6,13 @@
  * code generators, Swagger UI and API gateways read without reservations.
  */
 import { getOption, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
+import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import type { OpenAPIV3 } from "openapi-types";
 import { StatusSchema } from "../../gen/google/rpc/status_pb.js";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { auth_option } from "../../gen/zitadel/v1/options_pb.js";
 import { isInstancePermission } from "../access/declared-permissions.js";
+import { DRY_RUN_HEADER, IF_MATCH_HEADER } from "../api/policy-headers.js";
 import { ORG_HEADER } from "../interceptors/org-context.js";
 import { overlaps } from "../server/gateway/field-path.js";
 import { valueKind } from "../server/gateway/field-value.js";
@@ -30,8 +32,8 @@ number is accepted too), timestamps in RFC 3339, durations as seconds ("3600s").
 default value are left out of responses. Unknown fields and unknown query parameters are refused.
 
 Every failure answers a google.rpc.Status with one zitadel.v1.ErrorDetail, whose ID names where the
-error was raised. The HTTP status follows the code: InvalidArgument and FailedPrecondition 400,
-Unauthenticated 401, PermissionDenied 403, NotFound 404, AlreadyExists 409, ResourceExhausted 429,
+error was raised. The HTTP status follows the code: InvalidArgument and FailedPrecondition 400
+(412 when the request's If-Match names a version the policy is no longer at), Unauthenticated 401, PermissionDenied 403, NotFound 404, AlreadyExists 409, ResourceExhausted 429,
 Internal 500, Unimplemented 501 (405 for a method the route does not allow), Unavailable 503,
 DeadlineExceeded 504.`;
 
@@ -61,6 +63,21 @@ export function openApiDocument(registry: Registry, serviceNames: readonly strin
           description: "The organization to act on; without it, the caller's own organization.",
           schema: { type: "string" },
         },
+        [IF_MATCH_HEADER]: {
+          name: IF_MATCH_HEADER,
+          in: "header",
+          required: false,
+          description:
+            'Writes only if the policy is still at this version, the entity tag a read answered in ETag (e.g. "d42"); otherwise 412, and nothing changes.',
+          schema: { type: "string" },
+        },
+        [DRY_RUN_HEADER]: {
+          name: DRY_RUN_HEADER,
+          in: "header",
+          required: false,
+          description: "true: runs every check and answers what the write would, its ETag included, but writes nothing.",
+          schema: { type: "string", enum: ["true", "false"] },
+        },
       },
       securitySchemes: {
         [BEARER]: {
@@ -88,6 +105,7 @@ function operation(route: RestRoute, schemas: ProtoSchemas): OpenAPIV3.Operation
     ...pathParameters(route, schemas),
     ...queryParameters(route, schemas),
     ...(actsOnAnOrganization(route) ? [{ $ref: `#/components/parameters/${ORG_HEADER}` }] : []),
+    ...(isWrite(route) ? [IF_MATCH_HEADER, DRY_RUN_HEADER].map((name) => ({ $ref: `#/components/parameters/${name}` })) : []),
   ];
   return {
     operationId: `${rpc.parent.name}_${rpc.name}`,
@@ -157,6 +175,11 @@ function requestBodySchema(route: RestRoute, schemas: ProtoSchemas): Schema {
     route.rpc.input.fields.filter((field) => !boundHere.includes(field)).map((field) => [field.jsonName, schemas.field(field)]),
   );
   return withDescription({ type: "object", properties }, commentOf(route.rpc.input));
+}
+
+/** Every method without side effects declares so; the others change a policy. */
+function isWrite(route: RestRoute): boolean {
+  return route.rpc.idempotency !== MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS;
 }
 
 /** Management operations act on an organization, which the header can name; instance-wide ones do not. */

@@ -10,11 +10,13 @@ import type { AddressInfo } from "node:net";
 import { Health } from "../../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection as ServerReflectionV1 } from "../../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ServerReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { PolicyReachService } from "../../gen/lps/v1/policy_reach_pb.js";
 import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { adminService } from "../api/admin.js";
 import { managementService } from "../api/management.js";
+import { policyReachService } from "../api/policy-reach.js";
 import type { Config } from "../config.js";
 import type { EventStore } from "../eventstore/store.js";
 import { RateLimits } from "../access/rate-limits.js";
@@ -95,11 +97,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const served = [...POLICY_SERVICES, Health, ServerReflectionV1, ServerReflectionV1alpha];
     const descriptors = new ServedDescriptors(served, [ErrorDetailSchema]);
     const shutdown = new AbortController();
-    const { loginPolicyCommands: commands, loginPolicyQueries: queries } = service;
+    const { loginPolicyCommands: commands, loginPolicyQueries: queries, policyReachQueries: reach } = service;
     // Health checks (which probes make every few seconds) and reflection are logged at debug level.
     const services = [
-      servedService(AdminService, adminService(instance.id, commands, queries), interceptors),
+      servedService(AdminService, adminService(instance.id, commands, queries, reach), interceptors),
       servedService(ManagementService, managementService(commands, queries), interceptors),
+      servedService(PolicyReachService, policyReachService(reach), interceptors),
       servedService(Health, healthService(readiness, descriptors.serviceNames), open, true),
       servedService(ServerReflectionV1, serverReflectionV1(descriptors), open, true),
       servedService(ServerReflectionV1alpha, serverReflectionV1alpha(descriptors), open, true),

@@ -18,14 +18,17 @@ export const ANY_ORIGIN = "*";
 /** Connect's and gRPC-Web's methods, and the REST gateway's. */
 const ALLOWED_METHODS = [...new Set([...connectCors.allowedMethods, "PUT", "DELETE"])].join(", ");
 
-/** Connect's and gRPC-Web's request headers, the bearer token, and the organization. */
-const ALLOWED_HEADERS = [...connectCors.allowedHeaders, "Authorization", "X-Zitadel-Orgid"];
+/** Connect's and gRPC-Web's request headers, the bearer token, the organization, and a write's conditions. */
+const ALLOWED_HEADERS = [...connectCors.allowedHeaders, "Authorization", "X-Zitadel-Orgid", "If-Match", "X-Lps-Dry-Run"];
 
 /** The REST gateway passes every x-zitadel-* header through; a browser may send any it asks for. */
 const PASSED_THROUGH = /^x-zitadel-[a-z0-9-]+$/;
 
-/** The status headers of gRPC-Web and Connect, and the authentication challenge of a 401. */
-const EXPOSED_HEADERS = [...connectCors.exposedHeaders, "WWW-Authenticate"].join(", ");
+/**
+ * The status headers of gRPC-Web and Connect, the authentication challenge of a 401, a
+ * policy's version, and who a change of the default reaches.
+ */
+const EXPOSED_HEADERS = [...connectCors.exposedHeaders, "WWW-Authenticate", "ETag", "X-Lps-Affected-Organizations"].join(", ");
 
 /** How long a browser may reuse a preflight answer: two hours, the most Chromium honours. */
 const MAX_AGE_SECONDS = "7200";

@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { setUpInstance } from "../../src/command/instance-setup.js";
-import { LoginPolicyCommands, type PolicyOwner } from "../../src/command/login-policy-commands.js";
+import { LoginPolicyCommands, type PolicyOwner, type PolicyState } from "../../src/command/login-policy-commands.js";
 import { DEFAULT_FACTORS, DEFAULT_SETTINGS } from "../../src/domain/login-policy.js";
 import { DomainError } from "../../src/errors.js";
 import { SqliteEventStore } from "../../src/eventstore/sqlite.js";
@@ -29,7 +29,7 @@ beforeEach(async () => {
     policySettings: DEFAULT_SETTINGS,
     policyFactors: DEFAULT_FACTORS,
   }));
-  commands = new LoginPolicyCommands(store);
+  commands = new LoginPolicyCommands(store, instance.id);
   queries = new LoginPolicyQueries(store, instance.id);
   defaultOwner = { type: "instance", id: instance.id };
   orgOwner = { type: "org", id: instance.defaultOrgId };
@@ -78,7 +78,7 @@ describe("the default login policy", () => {
     const result = await commands.addFactor(defaultOwner, "second", "otp_sms", "admin");
     const last = (await store.events(defaultOwner)).at(-1)!;
     expect(last).toMatchObject({ type: "instance.policy.login.secondfactor.added", creator: "admin" });
-    expect(result).toEqual({ sequence: last.sequence, at: last.createdAt, resourceOwner: instance.id });
+    expect(result).toMatchObject({ sequence: last.sequence, at: last.createdAt, resourceOwner: instance.id });
   });
 
   it("updates settings with only what changed, and refuses an update that changes nothing", async () => {
@@ -210,5 +210,47 @@ describe("concurrent commands", () => {
     expect(policy.factors.multi).toEqual(["u2f_with_verification"]);
     const sequences = (await store.events(orgOwner)).map((e) => e.sequence);
     expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+  });
+});
+
+describe("a precondition on a policy that follows the default", () => {
+  const versionOf = ({ policy, isDefault }: PolicyState) => `${isDefault ? "d" : "c"}${policy.sequence}`;
+  const ifAt = (version: string) => ({
+    precondition: (current: PolicyState) => {
+      if (versionOf(current) !== version) throw new DomainError("FailedPrecondition", "TEST-St4le", "stale", versionOf(current));
+    },
+  });
+
+  it("is judged against the default as it is at the commit, even when the default changes after the command read it", async () => {
+    const read = versionOf(await queries.orgPolicy(orgOwner.id));
+    // The real store, with one thing added: right after the command reads the default, the
+    // default changes (another writer's commit, in the gap before the organization's lock).
+    let raced = false;
+    const racing: EventStore = Object.create(store, {
+      snapshot: {
+        value: async (...args: Parameters<EventStore["snapshot"]>) => {
+          const snapshot = await store.snapshot(...args);
+          if (args[0].type === "instance" && !raced) {
+            raced = true;
+            await commands.addFactor(defaultOwner, "second", "otp_sms", "other writer");
+          }
+          return snapshot;
+        },
+      },
+    });
+    const failure = await rejection(new LoginPolicyCommands(racing, instance.id).addCustomPolicy(orgOwner.id, DEFAULT_SETTINGS, DEFAULT_FACTORS, "o", ifAt(read)));
+    expect(raced).toBe(true);
+    expect(failure).toMatchObject({ id: "TEST-St4le", explanation: versionOf(await queries.orgPolicy(orgOwner.id)) });
+    expect((await queries.orgPolicy(orgOwner.id)).isDefault).toBe(true);
+    expect(await eventTypes(orgOwner)).not.toContain("org.policy.login.added");
+  });
+
+  it("writes nothing on a dry run, and answers the version the real call then produces", async () => {
+    const dry = await commands.addCustomPolicy(orgOwner.id, DEFAULT_SETTINGS, DEFAULT_FACTORS, "o", { dryRun: true });
+    expect((await queries.orgPolicy(orgOwner.id)).isDefault).toBe(true);
+    const real = await commands.addCustomPolicy(orgOwner.id, DEFAULT_SETTINGS, DEFAULT_FACTORS, "o");
+    expect(versionOf(dry.after)).toBe(versionOf(real.after));
+    expect(versionOf(real.after)).toBe(versionOf(await queries.orgPolicy(orgOwner.id)));
+    expect(dry.sequence).toBe(real.sequence);
   });
 });

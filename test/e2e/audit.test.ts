@@ -40,7 +40,7 @@ async function creatorsOf(aggregate: AggregateRef, write: () => Promise<unknown>
 }
 
 /** A custom policy with a second and a multi-factor: one event each, beside the policy's own. */
-const CUSTOM_POLICY = { secondFactors: ["SECOND_FACTOR_TYPE_OTP"], multiFactors: ["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"] };
+const CUSTOM_POLICY = { allowUsernamePassword: true, secondFactors: ["SECOND_FACTOR_TYPE_OTP"], multiFactors: ["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"] };
 
 it("a machine user's call records its user ID on every event it adds", async () => {
   const orgId = await principals.org();
@@ -67,7 +67,7 @@ it("a JWT's call records its subject", async () => {
   await principals.grant(subject, { orgs: { [orgId]: ["ORG_OWNER"] } });
   const jwt = await accessToken(key, subject);
   const creators = await creatorsOf({ type: ORG, id: orgId }, async () =>
-    expectOk(await client.call("management", "AddCustomLoginPolicy", {}, { ...bearer(jwt), "x-zitadel-orgid": orgId })),
+    expectOk(await client.call("management", "AddCustomLoginPolicy", { allowUsernamePassword: true }, { ...bearer(jwt), "x-zitadel-orgid": orgId })),
   );
   expect(creators).toEqual([subject]);
 });
@@ -76,7 +76,7 @@ it("a REST call records its caller", async () => {
   const orgId = await principals.org();
   const owner = await principals.machineUser(orgId, { orgs: { [orgId]: ["ORG_OWNER"] } });
   const creators = await creatorsOf({ type: ORG, id: orgId }, async () => {
-    const answer = await rest(server.url, "POST", "/management/v1/policies/login", { body: {}, headers: bearer(owner.token) });
+    const answer = await rest(server.url, "POST", "/management/v1/policies/login", { body: { allowUsernamePassword: true }, headers: bearer(owner.token) });
     expect(answer.status).toBe(200);
   });
   expect(creators).toEqual([owner.userId]);

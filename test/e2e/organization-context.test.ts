@@ -45,7 +45,7 @@ afterAll(async () => {
 
 /** Makes an organization's own policy: a write that changes the organization named. */
 function addCustomPolicy(authorization: Record<string, string>, orgId?: string) {
-  return client.call("management", "AddCustomLoginPolicy", {}, { ...authorization, ...(orgId && { "x-zitadel-orgid": orgId }) });
+  return client.call("management", "AddCustomLoginPolicy", { allowUsernamePassword: true }, { ...authorization, ...(orgId && { "x-zitadel-orgid": orgId }) });
 }
 
 async function jwtOf(sub: string, claims = {}): Promise<Record<string, string>> {
@@ -100,7 +100,7 @@ describe("an organization the caller may not touch, and one that does not exist"
   it("answer the same over REST, to an IAM_OWNER too for one that does not exist", async () => {
     const answer = (token: string, orgId: string) =>
       withoutEvents(server.databaseUrl, () =>
-        rest(server.url, "POST", "/management/v1/policies/login", { body: {}, headers: { ...bearer(token), "x-zitadel-orgid": orgId } }),
+        rest(server.url, "POST", "/management/v1/policies/login", { body: { allowUsernamePassword: true }, headers: { ...bearer(token), "x-zitadel-orgid": orgId } }),
       );
     const foreign = await answer(ownerOfA.token, orgB);
     expect(foreign.status).toBe(403);

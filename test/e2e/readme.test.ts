@@ -61,6 +61,26 @@ describe("the README", () => {
     expect(answers[3].details).toMatchObject({ resourceOwner: server.instance.id });
   });
 
+  it("has curl calls in 'Safe changes' that work in sequence as printed, in one shell", async () => {
+    const curls = commandsIn("Safe changes").filter((c) => c.startsWith("curl ") || c.startsWith("etag="));
+    expect(curls).toHaveLength(7);
+    const END = "<<<end of command>>>";
+    const outputs = (await sh(curls.map((c) => `${c}\necho; echo '${END}'`).join("\n"), workdir)).split(END).map((o) => o.trim());
+    const [etag, dryRun, change, stale, reach, lockout, undo] = outputs as [string, string, string, string, string, string, string];
+    expect(etag).toMatch(/^"d\d+"$/);
+    expect(dryRun).toMatch(/^HTTP\/1\.1 200/);
+    expect(dryRun).toMatch(/^x-lps-affected-organizations: 1\r?$/m);
+    const produced = /^etag: (.*?)\r?$/m.exec(dryRun)![1];
+    expect(change).toMatch(/^HTTP\/1\.1 200/);
+    expect(/^etag: (.*?)\r?$/m.exec(change)![1]).toBe(produced);
+    expect(stale).toMatch(/^HTTP\/1\.1 412/);
+    expect(stale).toContain("POLICY-Pr3c0");
+    expect(stale).toContain(produced);
+    expect(JSON.parse(reach)).toMatchObject({ details: { totalResult: "1" }, result: [{ followsDefault: true }], followingDefault: "1" });
+    expect(JSON.parse(lockout).details[0].id).toBe("INSTANCE-L0ckS");
+    expect(JSON.parse(undo).details.resourceOwner).toBe(server.instance.id);
+  });
+
   it("has operator commands that work in sequence, each ID fed to the next", async () => {
     const commands = commandsIn("Operator commands");
     expect(commands).toHaveLength(4);

@@ -193,11 +193,18 @@ describe("every route", () => {
     expect(ok(await rest("GET", path, org()), "GET", path).isDefault).toBe(true);
   });
 
+  it("GET /v1/policies/login/reach lists the organizations and whether each follows the default", async () => {
+    const path = "/v1/policies/login/reach";
+    const { details, result } = await call("GET", path, `${path}?limit=1`);
+    expect(Number(details.totalResult)).toBeGreaterThanOrEqual(1);
+    expect(result).toHaveLength(1);
+  });
+
   it("covered every operation of the OpenAPI document, which are the annotated RPCs", () => {
     const documented = Object.entries(openApi.paths).flatMap(([path, item]) =>
       Object.keys(item!).map((method) => `${method.toUpperCase()} ${path}`),
     );
-    expect(documented).toHaveLength(19);
+    expect(documented).toHaveLength(20);
     expect([...exercised].sort()).toEqual(documented.sort());
   });
 });
@@ -301,7 +308,7 @@ describe("headers", () => {
     await server.store.push({ creator: "rest-gateway-test", appends: [second.append], claim: [second.claim] });
     const path = "/management/v1/policies/login";
     const inSecond = { headers: { "x-zitadel-orgid": "rest-second-org" } };
-    ok(await rest("POST", path, { ...inSecond, body: settings }), "POST", path);
+    ok(await rest("POST", path, { ...inSecond, body: { ...settings, secondFactors: ["SECOND_FACTOR_TYPE_OTP"] } }), "POST", path);
     expect(ok(await rest("GET", path, inSecond), "GET", path).policy.details.resourceOwner).toBe("rest-second-org");
     expect(ok(await rest("GET", path, org()), "GET", path).isDefault).toBe(true);
     expect(ok(await rest("GET", path), "GET", path).isDefault).toBe(true);

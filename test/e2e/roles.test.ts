@@ -32,6 +32,9 @@ afterAll(async () => {
 /** Not among the default second factors: adding it is a change. */
 const SMS = { type: "SECOND_FACTOR_TYPE_OTP_SMS" };
 
+/** A custom policy users can sign in with (one with no way to sign in is refused). */
+const SIGN_IN = { allowUsernamePassword: true };
+
 /** The calls the tests make as one caller or another on one server; a refused one must write nothing. */
 class PolicyCalls {
   constructor(
@@ -41,7 +44,7 @@ class PolicyCalls {
 
   /** Gives the organization a policy of its own; returns the organization written. */
   async customize(caller: Principal, orgId?: string): Promise<string> {
-    return expectOk(await this.call("management", "AddCustomLoginPolicy", caller, orgId)).details.resourceOwner;
+    return expectOk(await this.call("management", "AddCustomLoginPolicy", caller, orgId, SIGN_IN)).details.resourceOwner;
   }
 
   /** Gives the organization a policy of its own, then takes it away; returns the organization written. */
@@ -52,7 +55,7 @@ class PolicyCalls {
   }
 
   customizeRefused(caller: Principal, orgId?: string): Promise<string> {
-    return this.refused(() => this.call("management", "AddCustomLoginPolicy", caller, orgId));
+    return this.refused(() => this.call("management", "AddCustomLoginPolicy", caller, orgId, SIGN_IN));
   }
 
   resetRefused(caller: Principal, orgId?: string): Promise<string> {

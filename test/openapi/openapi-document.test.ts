@@ -48,7 +48,11 @@ it("has every $ref point at something in the document", () => {
 });
 
 describe("operations", () => {
-  const PREFIX: Record<string, string> = { "zitadel.admin.v1.AdminService": "/admin/v1", "zitadel.management.v1.ManagementService": "/management/v1" };
+  const PREFIX: Record<string, string> = {
+    "zitadel.admin.v1.AdminService": "/admin/v1",
+    "zitadel.management.v1.ManagementService": "/management/v1",
+    "lps.v1.PolicyReachService": "/v1",
+  };
   const rpcs = POLICY_SERVICES.flatMap((service) => service.methods.filter((rpc) => hasOption(rpc, http)));
   const operationOf = (rpc: (typeof rpcs)[number]): OpenAPIV3.OperationObject => {
     const { pattern } = getOption(rpc, http);
@@ -59,11 +63,11 @@ describe("operations", () => {
   };
 
   it("are one per annotated RPC, at its route, named and tagged by its service", () => {
-    expect(rpcs).toHaveLength(19);
+    expect(rpcs).toHaveLength(20);
     for (const rpc of rpcs) {
       expect(operationOf(rpc)).toMatchObject({ operationId: `${rpc.parent.name}_${rpc.name}`, tags: [rpc.parent.name] });
     }
-    expect(openApi.tags?.map((tag) => tag.name)).toEqual(["AdminService", "ManagementService"]);
+    expect(openApi.tags?.map((tag) => tag.name)).toEqual(["AdminService", "ManagementService", "PolicyReachService"]);
   });
 
   it("are summed up by the RPC's comment in the proto file", () => {
@@ -94,8 +98,12 @@ describe("operations", () => {
     const remove = openApi.paths["/admin/v1/policies/login/multi_factors/{type}"]!.delete!;
     expect(remove.parameters).toEqual([
       { name: "type", in: "path", required: true, description: "By name or by number.", schema: { $ref: "#/components/schemas/zitadel.policy.v1.MultiFactorType" } },
+      { $ref: "#/components/parameters/if-match" },
+      { $ref: "#/components/parameters/x-lps-dry-run" },
     ]);
     expect(remove.requestBody).toBeUndefined();
+    // Reads take no write conditions.
+    expect(openApi.paths["/admin/v1/policies/login"]!.get!.parameters).toBeUndefined();
     const add = openApi.paths["/admin/v1/policies/login/multi_factors"]!.post!;
     expect(add.requestBody).toEqual({
       required: true,

@@ -145,7 +145,7 @@ describePostgres("PostgreSQL going away", () => {
       // events inserted but not committed, until its connection is cut.
       await blocker.query("BEGIN");
       await blocker.query("INSERT INTO projection_documents (projection, key, state) VALUES ('login_policies', $1, '{}')", [orgId]);
-      const policy = { secondFactors: ["SECOND_FACTOR_TYPE_OTP", "SECOND_FACTOR_TYPE_U2F"], multiFactors: ["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"] };
+      const policy = { allowUsernamePassword: true, secondFactors: ["SECOND_FACTOR_TYPE_OTP", "SECOND_FACTOR_TYPE_U2F"], multiFactors: ["MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION"] };
       const call = client.call("management", "AddCustomLoginPolicy", policy);
       const pid = await waitFor(async () => {
         const { rows } = await blocker.query(

@@ -47,7 +47,7 @@ const OPERATIONS: readonly Operation[] = [
   {
     service: "management",
     method: "AddCustomLoginPolicy",
-    request: { secondFactors: ["SECOND_FACTOR_TYPE_OTP_EMAIL"] },
+    request: { allowUsernamePassword: true, secondFactors: ["SECOND_FACTOR_TYPE_OTP_EMAIL"] },
     aggregate: "org",
     events: ["org.policy.login.added", "org.policy.login.secondfactor.added"],
   },

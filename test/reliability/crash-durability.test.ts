@@ -223,7 +223,7 @@ async function crashRounds({ rounds, databaseUrl, restartDatabase }: CrashOption
     orgIds.push(added.stdout.trim());
   }
   const setup = new GrpcJsClient(new URL(first.url).host, undefined, {}, bearer(token));
-  for (const orgId of orgIds) expectOk(await setup.call("management", "AddCustomLoginPolicy", {}, { "x-zitadel-orgid": orgId }));
+  for (const orgId of orgIds) expectOk(await setup.call("management", "AddCustomLoginPolicy", { allowUsernamePassword: true }, { "x-zitadel-orgid": orgId }));
   setup.close();
   await first.stop("SIGKILL");
 

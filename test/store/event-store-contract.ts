@@ -143,6 +143,22 @@ export function describeEventStoreContract(engine: string, harness: () => StoreH
       );
     });
 
+    it("checks, with an append of no events, that another aggregate is still where the decision read it", async () => {
+      await store.push({ creator: "u", appends: [append("a", 0, note("x")), append("b", 0, note("y"))] });
+      const decideOnBoth = (bSequence: number) =>
+        store.decide({ type: "notebook", id: "a" }, noteCounter.name, "a", (model) => ({
+          creator: "u",
+          appends: [append("a", model.sequence, note("z")), append("b", bSequence)],
+        }));
+      // A writer of the other aggregate got there after the read: the whole push fails.
+      await store.push({ creator: "u", appends: [append("b", 1, note("moved"))] });
+      await expect(decideOnBoth(1)).rejects.toBeInstanceOf(SequenceConflict);
+      expect((await store.events({ type: "notebook", id: "a" })).length).toBe(1);
+      const stored = await decideOnBoth(2);
+      expect(stored.map((e) => [e.aggregate.id, e.sequence])).toEqual([["a", 2]]);
+      expect((await store.events({ type: "notebook", id: "b" })).length).toBe(2);
+    });
+
     it("writes nothing when a decision refuses", async () => {
       await store.push({ creator: "u", appends: [append("a", 0, note("x"))] });
       const refusal = new Error("refused");

@@ -18,6 +18,7 @@ const FACTORIES = new Set(["invalidArgument", "notFound", "alreadyExists", "fail
 const CONSTRUCTORS = new Map([
   ["DomainError", 1],
   ["RateLimitExceeded", 0],
+  ["PreconditionFailed", 0],
 ]);
 
 /** IDs ZITADEL gives to more than one failure, and how many places raise each here. */

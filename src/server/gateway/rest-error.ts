@@ -13,6 +13,7 @@ import { anyPack } from "@bufbuild/protobuf/wkt";
 import { Code, type ConnectError } from "@connectrpc/connect";
 import { StatusSchema } from "../../../gen/google/rpc/status_pb.js";
 import { ErrorDetailSchema, type ErrorDetail } from "../../../gen/zitadel/v1/message_pb.js";
+import { ENTITY_TAG_HEADER } from "../../api/policy-headers.js";
 import type { RestResponse } from "./rest-response.js";
 
 /** grpc-gateway's runtime.HTTPStatusFromCode, which the README's table of HTTP statuses follows. */
@@ -25,7 +26,7 @@ const HTTP_STATUS: Record<Code, number> = {
   [Code.AlreadyExists]: 409,
   [Code.PermissionDenied]: 403,
   [Code.ResourceExhausted]: 429,
-  // Deliberately not 412 Precondition Failed, which is about HTTP's own conditional headers.
+  // Not 412 Precondition Failed, which is about HTTP's own conditional headers (see httpStatusOf).
   [Code.FailedPrecondition]: 400,
   [Code.Aborted]: 409,
   [Code.OutOfRange]: 400,
@@ -60,10 +61,20 @@ export function restError(error: ConnectError, options: RestErrorOptions = {}): 
   const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
   if (error.code === Code.Unauthenticated) headers["www-authenticate"] = bearerChallenge(details[0], options.authorization);
   return {
-    status: options.httpStatus ?? HTTP_STATUS[error.code],
+    status: options.httpStatus ?? httpStatusOf(error),
     headers,
     body: JSON.stringify(typeFirst(toJson(StatusSchema, status, { registry: detailTypes }) as JsonObject)),
   };
+}
+
+/**
+ * A FailedPrecondition that answers with the current entity tag failed the request's own
+ * If-Match: that is HTTP's 412 Precondition Failed (RFC 9110, 13.1.1). Every other
+ * FailedPrecondition is about the request's content, and stays 400 as in grpc-gateway.
+ */
+function httpStatusOf(error: ConnectError): number {
+  if (error.code === Code.FailedPrecondition && error.metadata.has(ENTITY_TAG_HEADER)) return 412;
+  return HTTP_STATUS[error.code];
 }
 
 /**
