@@ -21,10 +21,13 @@ const UNAVAILABLE_CODES = [
  * Whether SQLite raised the error: a SqliteError, known by its name and result code rather
  * than by its class. better-sqlite3's native part makes its errors with the class of the
  * first copy of the module loaded in the process, which need not be the copy this module
- * sees (a test runner gives each test file its own), and `instanceof` would then say no.
+ * sees (a test runner gives each test file its own copy, and its own realm, whose Error is
+ * another class too): neither `instanceof` can be trusted.
  */
 export function isSqliteError(error: unknown): error is Error & { readonly code: string } {
-  return error instanceof Error && error.name === "SqliteError" && typeof (error as { code?: unknown }).code === "string";
+  if (typeof error !== "object" || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === "SqliteError" && typeof code === "string";
 }
 
 /** The error a caller sees: StoreUnavailable for a database that cannot work now, else unchanged. */
