@@ -5,6 +5,7 @@
  * touches it first.
  */
 import { existsSync } from "node:fs";
+import { LoginPolicyWatchService } from "../gen/lps/v1/login_policy_watch_pb.js";
 import { AdminService } from "../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../gen/zitadel/management/v1/management_pb.js";
 import { Authenticator } from "./access/authenticator.js";
@@ -31,7 +32,7 @@ import { LoginPolicyQueries } from "./query/login-policy-queries.js";
 import { projections } from "./projections/projections.js";
 
 /** The services whose methods are login-policy RPCs, each protected by its declared permission. */
-export const POLICY_SERVICES = [AdminService, ManagementService];
+export const POLICY_SERVICES = [AdminService, ManagementService, LoginPolicyWatchService];
 
 export interface Service {
   readonly store: EventStore;

@@ -15,11 +15,15 @@
  * (`PRAGMA data_version`, a counter in shared memory, no disk read); if so, it reads the
  * events appended since the last position it saw and drops every document they touch. So a
  * token the CLI revokes is refused on the very next call.
+ *
+ * Commit listeners (onCommit) hear of this store's own commits at once, and of other
+ * connections' by the same counter, polled every COMMIT_POLL_MS while anyone listens.
  */
 import Database from "better-sqlite3";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { AggregateRef, StoredEvent } from "./event.js";
+import { CommitFeed } from "./commit-feed.js";
 import { DocumentCache } from "./document-cache.js";
 import { documentId, documentsTouched, reduceDocuments, type DocumentChange, type Projection } from "./projection.js";
 import { translateSqliteError } from "./sqlite-errors.js";
@@ -57,6 +61,9 @@ interface EventRow {
 /** How long a writer waits for another process's write lock (the CLI and the server). */
 const BUSY_TIMEOUT_MS = 5000;
 
+/** How often data_version is asked for other processes' commits while commit listeners exist. */
+export const COMMIT_POLL_MS = 100;
+
 /** Documents kept in memory unless the caller says otherwise: a few MB of small JSON documents. */
 export const DEFAULT_CACHE_CAPACITY = 10_000;
 
@@ -71,6 +78,7 @@ export class SqliteEventStore implements EventStore {
   private seenDataVersion: number;
   /** The position of the last event the cache has accounted for. */
   private seenPosition: number;
+  private readonly commits: CommitFeed;
 
   constructor(
     path: string,
@@ -92,6 +100,36 @@ export class SqliteEventStore implements EventStore {
     this.cache = new DocumentCache(cacheCapacity);
     this.seenDataVersion = this.statements.dataVersion.get() as number;
     this.seenPosition = this.statements.lastPosition.get() as number;
+    this.commits = new CommitFeed(this.dataVersionPoll());
+  }
+
+  /** Notifies commit listeners when another connection's commit moved data_version. */
+  private dataVersionPoll() {
+    let timer: NodeJS.Timeout | undefined;
+    let polled = 0;
+    const poll = () => {
+      try {
+        this.checkFile();
+        const dataVersion = this.statements.dataVersion.get() as number;
+        if (dataVersion === polled) return;
+        polled = dataVersion;
+      } catch {
+        // A database gone or failing is health's to report; listeners hear when it is back.
+        return;
+      }
+      this.commits.notify();
+    };
+    return {
+      start: () => {
+        polled = this.statements.dataVersion.get() as number;
+        timer = setInterval(poll, COMMIT_POLL_MS).unref();
+      },
+      stop: () => clearInterval(timer),
+    };
+  }
+
+  onCommit(listener: () => void): () => void {
+    return this.commits.subscribe(listener);
   }
 
   private migrate(): void {
@@ -170,6 +208,7 @@ export class SqliteEventStore implements EventStore {
       if (stored.length > 0) this.seenPosition = stored.at(-1)!.position;
       // Committed, but to a file that may have gone meanwhile: answer only if it is still there.
       this.checkFile();
+      if (stored.length > 0) this.commits.notify();
       return stored;
     });
   }
@@ -301,6 +340,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    this.commits.close();
     if (this.db.open) this.db.close();
   }
 }

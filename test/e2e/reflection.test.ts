@@ -48,6 +48,7 @@ const FILES = [
   "grpc/health/v1/health.proto",
   "grpc/reflection/v1/reflection.proto",
   "grpc/reflection/v1alpha/reflection.proto",
+  "lps/v1/login_policy_watch.proto",
 ];
 
 const NOT_FOUND = 5;
