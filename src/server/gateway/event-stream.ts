@@ -4,11 +4,12 @@
  * as a plain response. Each message is one event, its data the message's proto3 JSON on
  * one line and its id the message's `version` field, if it has one; a client that comes
  * back sends the last id as Last-Event-ID, which becomes the request's `last_version`. A
- * comment line every keepalive interval shows proxies the response is alive. A refusal
+ * comment line every keepalive interval shows proxies the response is alive. Writes wait
+ * for a slow reader (the stream sends the latest state when it can, never a backlog). A refusal
  * before the first byte is an ordinary REST error; a failure later ends the stream with an
  * `error` event whose data is the google.rpc.Status body a REST error would carry.
  */
-import { toJsonString, type DescField, type JsonObject, type Message } from "@bufbuild/protobuf";
+import { toJsonString, type DescField, type Message } from "@bufbuild/protobuf";
 import { Code, type ConnectError } from "@connectrpc/connect";
 import type { Writable } from "node:stream";
 import type { Logger } from "../../logger.js";
@@ -29,6 +30,9 @@ export interface EventStreamOptions {
   /** How often a comment line is sent while no event is. */
   readonly keepaliveMs: number;
 }
+
+/** Keepalive intervals a client may leave the stream unread before it is let go. */
+const STALLED_KEEPALIVES = 3;
 
 /** A Last-Event-ID longer than this is no version of ours. */
 const MAX_LAST_EVENT_ID = 256;
@@ -73,7 +77,15 @@ export async function serveEventStream(
     // Proxies that buffer responses (nginx) would hold the events back.
     "x-accel-buffering": "no",
   });
-  const keepalive = setInterval(() => void send(res, ":\n\n"), options.keepaliveMs);
+  // A comment line while the client reads; a client that has read nothing for
+  // STALLED_KEEPALIVES intervals is gone, or holds the stream without reading: let go.
+  let stalled = 0;
+  const keepalive = setInterval(() => {
+    if (!(res as Writable).writableNeedDrain) {
+      stalled = 0;
+      (res as Writable).write(":\n\n");
+    } else if (++stalled >= STALLED_KEEPALIVES) res.destroy();
+  }, options.keepaliveMs);
   const versionField = stream.method.output.fields.find((field) => field.name === "version");
   let code = "OK";
   try {
@@ -108,9 +120,9 @@ function eventOf(stream: StreamMethod, message: Message, versionField: DescField
 }
 
 function errorEvent(status: ConnectError): string {
-  const body = restError(status, {}).body;
-  const json = typeof body === "string" ? body : new TextDecoder().decode(body);
-  return `event: error\ndata: ${JSON.stringify(JSON.parse(json) as JsonObject)}\n\n`;
+  // The body is JSON on one line, as an event's data line must be.
+  const { body } = restError(status);
+  return `event: error\ndata: ${typeof body === "string" ? body : Buffer.from(body).toString("utf8")}\n\n`;
 }
 
 /** Writes, and waits while the client is slower than the stream (or until it is gone). */
