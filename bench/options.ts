@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 
 /** In the order they run. */
-export const SCENARIOS = ["reads", "management", "writes", "history", "memory"] as const;
+export const SCENARIOS = ["reads", "management", "writes", "history", "memory", "watchers"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const ENGINES = ["sqlite", "postgres"] as const;
@@ -27,6 +27,10 @@ export interface BenchOptions {
   readonly memoryMs: number;
   /** How many more events the long history has than the short one. */
   readonly historyEvents: number;
+  /** Watch streams open at once in the watchers scenario. */
+  readonly watchers: number;
+  /** Changes of the watched policy in the watchers scenario. */
+  readonly changes: number;
   readonly scenarios: ReadonlySet<Scenario>;
   readonly engines: readonly EngineName[];
   /** initdb and pg_ctl, for the postgres engine. */
@@ -39,13 +43,14 @@ export class UsageError extends Error {
 
 export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup S] [--rounds N] [--concurrency N]
                       [--scenarios ${SCENARIOS.join(",")}] [--engines ${ENGINES.join(",")}]
-                      [--memory-duration S] [--history-events N] [--postgres-bin DIR]
+                      [--memory-duration S] [--history-events N] [--watchers N] [--changes N]
+                      [--postgres-bin DIR]
 Each flag also reads from LPS_BENCH_<FLAG> (LPS_BENCH_DURATION=5). --quick runs every
 scenario briefly (under a minute); the defaults run each for 10 s after 2 s of warm-up.`;
 
 const DEFAULTS = { concurrency: "16", scenarios: SCENARIOS.join(","), engines: "sqlite", "history-events": "10000" };
-const FULL = { ...DEFAULTS, duration: "10", warmup: "2", rounds: "5", "memory-duration": "30" };
-const QUICK = { ...DEFAULTS, duration: "0.8", warmup: "0.2", rounds: "2", "memory-duration": "3" };
+const FULL = { ...DEFAULTS, duration: "10", warmup: "2", rounds: "5", "memory-duration": "30", watchers: "1000", changes: "1000" };
+const QUICK = { ...DEFAULTS, duration: "0.8", warmup: "0.2", rounds: "2", "memory-duration": "3", watchers: "200", changes: "100" };
 
 const FLAGS = {
   quick: { type: "boolean" },
@@ -58,6 +63,8 @@ const FLAGS = {
   engines: { type: "string" },
   "memory-duration": { type: "string" },
   "history-events": { type: "string" },
+  watchers: { type: "string" },
+  changes: { type: "string" },
   "postgres-bin": { type: "string" },
 } as const;
 
@@ -87,6 +94,8 @@ export function parseBenchOptions(args: readonly string[], env: NodeJS.ProcessEn
     memoryMs: seconds("memory-duration"),
     concurrency: whole("concurrency"),
     historyEvents: whole("history-events"),
+    watchers: whole("watchers"),
+    changes: whole("changes"),
     scenarios: new Set(list("scenarios", raw("scenarios"), SCENARIOS)),
     engines: list("engines", raw("engines"), ENGINES),
     postgresBin: given("postgres-bin"),

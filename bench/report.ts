@@ -77,7 +77,6 @@ function ratio(value: number, baseline: number): string {
 const MB = 1024 * 1024;
 
 export function memoryTable(report: MemoryReport): string {
-  const { result } = report.row.measured;
   const first = report.samples[0]!;
   const last = report.samples.at(-1)!;
   const change = (bytes: number) => `${bytes >= 0 ? "+" : ""}${(bytes / MB).toFixed(1)}`;
@@ -94,6 +93,6 @@ export function memoryTable(report: MemoryReport): string {
   );
   return (
     `\nServer memory (${report.engine}), each after a full garbage collection, over ` +
-    `${result.seconds.toFixed(0)} s of mixed load (${result.ok.toLocaleString("en")} calls):\n${textTable(["", "RSS MB", "heap used MB"], 1, rows)}`
+    `${report.load}:\n${textTable(["", "RSS MB", "heap used MB"], 1, rows)}`
   );
 }

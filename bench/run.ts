@@ -18,6 +18,7 @@ import { historyScenarios } from "./scenarios/history.js";
 import { managementScenarios } from "./scenarios/management.js";
 import { memoryScenario, type MemoryReport } from "./scenarios/memory.js";
 import { readScenarios } from "./scenarios/reads.js";
+import { watchersScenario } from "./scenarios/watchers.js";
 import { writeScenarios } from "./scenarios/writes.js";
 import { startServiceUnderTest } from "./service-under-test.js";
 
@@ -41,6 +42,11 @@ async function runEngine(options: BenchOptions, engine: Engine, baselines: Basel
     if (scenarios.has("history")) results.rows.push(...(await historyScenarios(run)));
     if (scenarios.has("memory")) {
       const report = await memoryScenario(run);
+      results.rows.push(report.row);
+      results.memory.push(report);
+    }
+    if (scenarios.has("watchers")) {
+      const report = await watchersScenario(run);
       results.rows.push(report.row);
       results.memory.push(report);
     }

@@ -1,6 +1,7 @@
 /** connect-node clients for each protocol the browser and backend callers use. */
 import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
+import { LoginPolicyWatchService } from "../gen/lps/v1/login_policy_watch_pb.js";
 import { AdminService } from "../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../gen/zitadel/management/v1/management_pb.js";
 
@@ -43,4 +44,8 @@ export interface PolicyClients {
 export function policyClients(protocol: ProtocolName, baseUrl: string, headers: Record<string, string> = {}): PolicyClients {
   const t = transport(protocol, baseUrl, headers);
   return { admin: createClient(AdminService, t), management: createClient(ManagementService, t) };
+}
+
+export function watchClient(protocol: ProtocolName, baseUrl: string, headers: Record<string, string> = {}): Client<typeof LoginPolicyWatchService> {
+  return createClient(LoginPolicyWatchService, transport(protocol, baseUrl, headers));
 }

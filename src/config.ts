@@ -46,6 +46,8 @@ export interface Config {
   readonly metrics: MetricsAccess;
   /** How many replicas share the database; `lps doctor` checks its connections against them. */
   readonly replicas: number;
+  /** Login-policy watch streams. */
+  readonly watch: WatchSettings;
   /** What a first start on an empty database creates. */
   readonly setup: {
     readonly instanceName: string;
@@ -70,6 +72,18 @@ export interface ConnectionLimits {
   readonly maxStreamingCalls: number;
   /** Streams one client address may reset before their answer, per minute, before it is cut off for a minute. */
   readonly maxResetsPerMinute: number;
+  /**
+   * How often a connection with a call in progress shows proxies it is alive: an HTTP/2
+   * PING, or a comment line on a server-sent event stream.
+   */
+  readonly keepaliveMs: number;
+}
+
+export interface WatchSettings {
+  /** Login-policy watch streams open at once in the process; more are ResourceExhausted. */
+  readonly maxWatchers: number;
+  /** How often a quiet watch stream checks its caller's access and reads the policy again. */
+  readonly recheckMs: number;
 }
 export const METRICS_ACCESS = ["off", "open", "token"] as const;
 export type MetricsAccess = (typeof METRICS_ACCESS)[number];
@@ -127,6 +141,21 @@ export const SETTINGS = {
     env: "LPS_MAX_STREAMING_CALLS",
     fallback: "500",
     help: "streaming calls (health Watch, reflection) open at once; more are ResourceExhausted",
+  },
+  maxWatchers: {
+    env: "LPS_MAX_WATCHERS",
+    fallback: "5000",
+    help: "login-policy watch streams open at once; more are ResourceExhausted",
+  },
+  watchRecheckMs: {
+    env: "LPS_WATCH_RECHECK_MS",
+    fallback: "30000",
+    help: "how often a quiet watch stream checks its caller's token and permission, and reads the policy again",
+  },
+  keepaliveMs: {
+    env: "LPS_KEEPALIVE_MS",
+    fallback: "30000",
+    help: "how often an HTTP/2 connection with a call in progress gets a PING, and an event stream a comment line",
   },
   maxResetsPerMinute: {
     env: "LPS_MAX_RESETS_PER_MINUTE",
@@ -245,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
       maxConcurrentStreams: integer("maxConcurrentStreams", 1, 10_000),
       maxStreamingCalls: integer("maxStreamingCalls", 1, 1_000_000),
       maxResetsPerMinute: integer("maxResetsPerMinute", 1, 1_000_000),
+      keepaliveMs: integer("keepaliveMs", 100, 60 * 60 * 1000),
     },
     rateLimits: {
       perAddress: integer("rateLimitPerAddress", 0, 1_000_000),
@@ -260,6 +290,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
     corsOrigins: parseOrigins(raw("corsOrigins"), (text) => problem("corsOrigins", text)),
     metrics,
     replicas: integer("replicas", 1, 1000),
+    watch: {
+      maxWatchers: integer("maxWatchers", 1, 1_000_000),
+      recheckMs: integer("watchRecheckMs", 100, 24 * 60 * 60 * 1000),
+    },
     setup: {
       instanceName: raw("instanceName"),
       firstOrgName: raw("firstOrgName"),

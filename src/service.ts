@@ -5,6 +5,7 @@
  * touches it first.
  */
 import { existsSync } from "node:fs";
+import { LoginPolicyWatchService } from "../gen/lps/v1/login_policy_watch_pb.js";
 import { PolicyReachService } from "../gen/lps/v1/policy_reach_pb.js";
 import { AdminService } from "../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../gen/zitadel/management/v1/management_pb.js";
@@ -33,7 +34,7 @@ import { PolicyReachQueries } from "./query/policy-reach.js";
 import { projections } from "./projections/projections.js";
 
 /** The services whose methods are login-policy RPCs, each protected by its declared permission. */
-export const POLICY_SERVICES = [AdminService, ManagementService, PolicyReachService];
+export const POLICY_SERVICES = [AdminService, ManagementService, PolicyReachService, LoginPolicyWatchService];
 
 export interface Service {
   readonly store: EventStore;

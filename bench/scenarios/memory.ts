@@ -21,6 +21,8 @@ export interface MemorySample {
 
 export interface MemoryReport {
   readonly engine: string;
+  /** What the server did while the samples were taken. */
+  readonly load: string;
   readonly row: Row;
   readonly samples: readonly MemorySample[];
 }
@@ -67,5 +69,6 @@ export async function memoryScenario(run: EngineRun): Promise<MemoryReport> {
   process.stderr.write(`${Math.round(result.ok / result.seconds)}/s, ${result.errors} errors\n`);
   const labels = { engine: run.engine.name, scenario: "sustained mixed load (memory)", protocol: "all four" };
   const measured: Measured = { ...labels, callers: options.concurrency, result };
-  return { engine: run.engine.name, row: { measured }, samples };
+  const described = `${result.seconds.toFixed(0)} s of mixed load (${result.ok.toLocaleString("en")} calls)`;
+  return { engine: run.engine.name, load: described, row: { measured }, samples };
 }

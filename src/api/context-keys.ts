@@ -18,3 +18,10 @@ export const orgKey = createContextKey<string | undefined>(undefined, { descript
 export const peerAddressKey = createContextKey<string | undefined>(undefined, { description: "peer address" });
 /** How many authorization headers the request carried; more than one is refused. */
 export const credentialHeadersKey = createContextKey<number>(1, { description: "authorization headers" });
+
+/**
+ * Asks again whether the caller may make this call (token still valid, permission still
+ * held, on the same organization); throws the refusal if not. Set for streaming calls,
+ * which check again while they last.
+ */
+export const accessCheckKey = createContextKey<(() => Promise<void>) | undefined>(undefined, { description: "access check" });

@@ -68,6 +68,10 @@ export class ObservedEventStore implements EventStore {
     return this.store.snapshot<S>(aggregate, projection, key);
   }
 
+  onCommit(listener: () => void): () => void {
+    return this.store.onCommit(listener);
+  }
+
   ping(): Promise<void> {
     return this.store.ping();
   }

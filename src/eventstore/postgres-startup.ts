@@ -9,8 +9,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../logger.js";
 import { isUnavailable, reasonOf } from "./postgres-errors.js";
 
-const FIRST_PAUSE_MS = 250;
-const MAX_PAUSE_MS = 5000;
+/** Pauses between attempts to reach the database: the first, doubled each time up to the most. */
+export const FIRST_PAUSE_MS = 250;
+export const MAX_PAUSE_MS = 5000;
 
 export interface StartupWait {
   /** How long to keep trying; 0 tries once. */

@@ -29,6 +29,10 @@
  *
  * Caching. None: every read asks the database, so no replica answers from a state older
  * than a write another replica has acknowledged.
+ *
+ * Commits. A push that appends events NOTIFYs every replica from inside its transaction
+ * (see postgres-commit-watch.ts), and tells this process's commit listeners itself once
+ * it has committed.
  */
 import { createHash } from "node:crypto";
 import pg from "pg";
@@ -37,6 +41,8 @@ import type { PoolUse } from "../metrics/store-observer.js";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { documentId, documentsTouched, reduceDocuments, type DocumentRef, type Projection } from "./projection.js";
 import { isConflict, isUnavailable, reasonOf } from "./postgres-errors.js";
+import { CommitFeed } from "./commit-feed.js";
+import { COMMIT_CHANNEL, postgresCommitWatch } from "./postgres-commit-watch.js";
 import { migratePostgres } from "./postgres-migrate.js";
 import { describeDatabase, untilReachable } from "./postgres-startup.js";
 import {
@@ -92,13 +98,21 @@ export class PostgresEventStore implements EventStore {
     // An idle connection that breaks (the server restarted) is dropped, and a new one is
     // opened when needed; without this listener its error would end the process.
     pool.on("error", (error) => logger.warn({ database, reason: reasonOf(error) }, "lost an idle PostgreSQL connection"));
-    return new PostgresEventStore(pool, projections);
+    const commits = new CommitFeed(
+      postgresCommitWatch({ url: options.url, applicationName: APPLICATION_NAME, logger, notify: () => commits.notify() }),
+    );
+    return new PostgresEventStore(pool, projections, commits);
   }
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly projections: readonly Projection[],
+    private readonly commits: CommitFeed,
   ) {}
+
+  onCommit(listener: () => void): () => void {
+    return this.commits.subscribe(listener);
+  }
 
   /** The pool's connections and waiting queries now, for metrics. */
   poolUse(): PoolUse {
@@ -107,17 +121,23 @@ export class PostgresEventStore implements EventStore {
   }
 
   async push(request: PushRequest): Promise<StoredEvent[]> {
-    return this.transaction(request.appends[0]?.aggregate, (client) => this.pushIn(client, request));
+    return this.announced(await this.transaction(request.appends[0]?.aggregate, (client) => this.pushIn(client, request)));
   }
 
   async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
-    return this.transaction(aggregate, async (client) => {
+    return this.announced(await this.transaction(aggregate, async (client) => {
       // The aggregate's lock first, then the read: a racing writer waits here, and reads
       // what this one commits. pushIn takes the same lock again, which PostgreSQL counts.
       await lock(client, [aggregateLockName(aggregate)]);
       const { rows } = await client.query<SnapshotRow<S>>(SNAPSHOT, [aggregate.type, aggregate.id, projection, key]);
       return this.pushIn(client, decide(toSnapshot(rows[0]!)));
-    });
+    }));
+  }
+
+  /** This process's listeners hear of its own commits without waiting for the notification. */
+  private announced(stored: StoredEvent[]): StoredEvent[] {
+    if (stored.length > 0) this.commits.notify();
+    return stored;
   }
 
   private async pushIn(client: pg.PoolClient, request: PushRequest): Promise<StoredEvent[]> {
@@ -126,6 +146,8 @@ export class PostgresEventStore implements EventStore {
     for (const append of request.appends) stored.push(...(await appendEvents(client, append, request.creator, createdAt)));
     await releaseAndClaim(client, request.release ?? [], request.claim ?? []);
     await this.project(client, stored);
+    // Delivered to every listening replica when the transaction commits, and never if not.
+    if (stored.length > 0) await client.query("SELECT pg_notify($1, '')", [COMMIT_CHANNEL]);
     return stored;
   }
 
@@ -204,6 +226,7 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.commits.close();
     await this.pool.end();
   }
 

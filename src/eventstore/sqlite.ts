@@ -20,11 +20,15 @@
  * (`PRAGMA data_version`, a counter in shared memory, no disk read); if so, it reads the
  * events appended since the last position it saw and drops every document they touch. So a
  * token the CLI revokes is refused on the very next call.
+ *
+ * Commit listeners (onCommit) hear of this store's own commits at once, and of other
+ * connections' by the same counter, polled every COMMIT_POLL_MS while anyone listens.
  */
 import Database from "better-sqlite3";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { AggregateRef, StoredEvent } from "./event.js";
+import { CommitFeed } from "./commit-feed.js";
 import { DocumentCache } from "./document-cache.js";
 import { documentId, documentsTouched, reduceDocuments, type DocumentChange, type Projection } from "./projection.js";
 import { isSqliteError, translateSqliteError } from "./sqlite-errors.js";
@@ -63,6 +67,9 @@ interface EventRow {
 /** How long a writer waits for another process's write lock (the CLI and the server). */
 const BUSY_TIMEOUT_MS = 5000;
 
+/** How often data_version is asked for other processes' commits while commit listeners exist. */
+export const COMMIT_POLL_MS = 100;
+
 /** Documents kept in memory unless the caller says otherwise: a few MB of small JSON documents. */
 export const DEFAULT_CACHE_CAPACITY = 10_000;
 
@@ -83,6 +90,8 @@ export class SqliteEventStore implements EventStore {
   /** Write calls waiting to share the next commit. */
   private readonly writes = new GroupCommit(MAX_BATCH, (batch: readonly (() => Written)[]) => this.commitBatch(batch));
   private commits = 0;
+  /** Tells commit listeners (watch streams) of this process's commits and other processes'. */
+  private readonly commitFeed: CommitFeed;
 
   constructor(
     path: string,
@@ -104,6 +113,36 @@ export class SqliteEventStore implements EventStore {
     this.cache = new DocumentCache(cacheCapacity);
     this.seenDataVersion = this.statements.dataVersion.get() as number;
     this.seenPosition = this.statements.lastPosition.get() as number;
+    this.commitFeed = new CommitFeed(this.dataVersionPoll());
+  }
+
+  /** Notifies commit listeners when another connection's commit moved data_version. */
+  private dataVersionPoll() {
+    let timer: NodeJS.Timeout | undefined;
+    let polled = 0;
+    const poll = () => {
+      try {
+        this.checkFile();
+        const dataVersion = this.statements.dataVersion.get() as number;
+        if (dataVersion === polled) return;
+        polled = dataVersion;
+      } catch {
+        // A database gone or failing is health's to report; listeners hear when it is back.
+        return;
+      }
+      this.commitFeed.notify();
+    };
+    return {
+      start: () => {
+        polled = this.statements.dataVersion.get() as number;
+        timer = setInterval(poll, COMMIT_POLL_MS).unref();
+      },
+      stop: () => clearInterval(timer),
+    };
+  }
+
+  onCommit(listener: () => void): () => void {
+    return this.commitFeed.subscribe(listener);
   }
 
   private migrate(): void {
@@ -200,6 +239,7 @@ export class SqliteEventStore implements EventStore {
       }
       // Committed, but to a file that may have gone meanwhile: answer only if it is still there.
       this.checkFile();
+      if (outcomes.some((outcome) => outcome.ok && outcome.value.stored.length > 0)) this.commitFeed.notify();
       return outcomes.map((outcome) => (outcome.ok ? { ok: true, value: outcome.value.stored } : outcome));
     });
   }
@@ -356,6 +396,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    this.commitFeed.close();
     if (!this.db.open) return;
     this.writes.drain();
     this.db.close();

@@ -3,6 +3,7 @@
  * replicas). It is deliberately small: append events with optimistic concurrency, read an
  * aggregate's events, read projection documents. The same test suite runs against each.
  */
+import type { CommitListener } from "./commit-feed.js";
 import type { AggregateRef, NewEvent, StoredEvent } from "./event.js";
 
 /** Events for one aggregate, valid only if the aggregate is still at `expectedSequence`. */
@@ -77,6 +78,15 @@ export interface EventStore {
    * without holding that aggregate's lock for the whole decision.
    */
   decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]>;
+
+  /**
+   * Calls `listener` soon after every commit that appended events, by this process or any
+   * other sharing the database (on PostgreSQL within a notification's delivery, on SQLite
+   * within a short poll), and whenever commits may have gone unseen (a lost connection to
+   * the database came back): a listener re-reads what it cares about, and never learns
+   * what changed. Returns the function that stops it.
+   */
+  onCommit(listener: CommitListener): () => void;
 
   /** Resolves when the database answers. */
   ping(): Promise<void>;

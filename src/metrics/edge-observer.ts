@@ -42,6 +42,7 @@ export type Limit =
   | "auth_failures"
   | "concurrent_streams"
   | "streaming_calls"
+  | "watchers"
   | "connections"
   | "resets";
 

@@ -21,6 +21,7 @@ import { ProtoSchemas, withDescription, type Schema } from "./json-schemas.js";
 import { commentOf } from "./proto-comments.js";
 
 const JSON_TYPE = "application/json";
+const EVENT_STREAM_TYPE = "text/event-stream";
 const BEARER = "bearerAuth";
 
 const DESCRIPTION = `The REST form of the Login Policy Service's gRPC API, which is wire-compatible with the
@@ -106,6 +107,7 @@ function operation(route: RestRoute, schemas: ProtoSchemas): OpenAPIV3.Operation
     ...queryParameters(route, schemas),
     ...(actsOnAnOrganization(route) ? [{ $ref: `#/components/parameters/${ORG_HEADER}` }] : []),
     ...(isWrite(route) ? [IF_MATCH_HEADER, DRY_RUN_HEADER].map((name) => ({ $ref: `#/components/parameters/${name}` })) : []),
+    ...(rpc.methodKind === "server_streaming" ? [LAST_EVENT_ID] : []),
   ];
   return {
     operationId: `${rpc.parent.name}_${rpc.name}`,
@@ -117,12 +119,38 @@ function operation(route: RestRoute, schemas: ProtoSchemas): OpenAPIV3.Operation
       requestBody: { required: true, content: { [JSON_TYPE]: { schema: requestBodySchema(route, schemas) } } },
     }),
     responses: {
-      "200": {
-        description: commentOf(rpc.output) ?? "The RPC's response message.",
-        content: { [JSON_TYPE]: { schema: schemas.message(rpc.output) } },
-      },
+      "200":
+        rpc.methodKind === "server_streaming"
+          ? eventStreamResponse(route, schemas)
+          : {
+              description: commentOf(rpc.output) ?? "The RPC's response message.",
+              content: { [JSON_TYPE]: { schema: schemas.message(rpc.output) } },
+            },
       default: { $ref: "#/components/responses/Error" },
     },
+  };
+}
+
+const LAST_EVENT_ID: OpenAPIV3.ParameterObject = {
+  name: "Last-Event-ID",
+  in: "header",
+  required: false,
+  description: "The id of the last event received, to resume: what last_version is in the request message.",
+  schema: { type: "string" },
+};
+
+/**
+ * A server-streaming RPC answers server-sent events, which OpenAPI 3.0 cannot describe
+ * event by event: the schema of each event's data is given as `x-event-data`.
+ */
+function eventStreamResponse(route: RestRoute, schemas: ProtoSchemas): OpenAPIV3.ResponseObject {
+  const output = route.rpc.output;
+  return {
+    description:
+      `Server-sent events (ask with "Accept: ${EVENT_STREAM_TYPE}"): each event's data is a ${output.typeName} as JSON, ` +
+      'its id the message\'s version; a comment line comes while nothing changes, and a failure ends the stream with an ' +
+      '"error" event whose data is the error body.',
+    content: { [EVENT_STREAM_TYPE]: { schema: { type: "string" }, "x-event-data": schemas.message(output) } as OpenAPIV3.MediaTypeObject },
   };
 }
 

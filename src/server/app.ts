@@ -5,29 +5,33 @@
  */
 import type { DescService } from "@bufbuild/protobuf";
 import type { ContextValues, Interceptor } from "@connectrpc/connect";
+import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { Health } from "../../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection as ServerReflectionV1 } from "../../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ServerReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { LoginPolicyWatchService } from "../../gen/lps/v1/login_policy_watch_pb.js";
 import { PolicyReachService } from "../../gen/lps/v1/policy_reach_pb.js";
 import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { adminService } from "../api/admin.js";
+import { loginPolicyWatchService } from "../api/login-policy-watch.js";
 import { managementService } from "../api/management.js";
 import { policyReachService } from "../api/policy-reach.js";
 import type { Config } from "../config.js";
 import type { EventStore } from "../eventstore/store.js";
 import { RateLimits } from "../access/rate-limits.js";
-import { authenticateInterceptor } from "../interceptors/authenticate.js";
+import { accessRecheckInterceptor } from "../interceptors/access-recheck.js";
+import { authenticateInterceptor, type Authenticate } from "../interceptors/authenticate.js";
 import { authorizeInterceptor } from "../interceptors/authorize.js";
 import { callerLogInterceptor } from "../interceptors/caller-log.js";
 import { errorStatusInterceptor } from "../interceptors/error-status.js";
 import { peerAddressKey } from "../api/context-keys.js";
 import { orgContextInterceptor } from "../interceptors/org-context.js";
 import { addressRateLimitInterceptor, callerRateLimitInterceptor } from "../interceptors/rate-limit.js";
-import { streamingCallLimitInterceptor } from "../interceptors/streaming-call-limit.js";
+import { STREAMING_CALLS, WATCH_STREAMS, streamingCallLimitInterceptor } from "../interceptors/streaming-call-limit.js";
 import type { Logger } from "../logger.js";
 import { ServiceMetrics } from "../metrics/service-metrics.js";
 import type { InstanceDocument } from "../projections/instance-projection.js";
@@ -76,14 +80,22 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const toStatus = createStatusMapper(logger);
     const errorStatus = errorStatusInterceptor(toStatus);
     const rateLimits = new RateLimits(config.rateLimits, metrics);
+    const authenticate: Authenticate = (header) => service.authenticator.authenticate(header.get("authorization"));
     const interceptors: Interceptor[] = [
       errorStatus,
       addressRateLimitInterceptor(rateLimits),
       orgContextInterceptor(),
-      authenticateInterceptor((header) => service.authenticator.authenticate(header.get("authorization"))),
+      authenticateInterceptor(authenticate),
       callerLogInterceptor(),
       callerRateLimitInterceptor(rateLimits),
       authorizeInterceptor(service.authorizer, service.permissions),
+    ];
+    // Watch streams are admitted as the reads they stream are, checked again while they
+    // last, and capped per process.
+    const watchInterceptors: Interceptor[] = [
+      ...interceptors,
+      accessRecheckInterceptor(authenticate, service.authorizer, service.permissions),
+      streamingCallLimitInterceptor({ max: config.watch.maxWatchers, ...WATCH_STREAMS }, metrics),
     ];
     // Health and reflection are for anyone who can reach the port: no token, but a cap on
     // the streams they hold, and health checks from this machine are never limited.
@@ -92,17 +104,26 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const open = [
       errorStatus,
       addressRateLimitInterceptor(rateLimits, isLocalHealthCheck),
-      streamingCallLimitInterceptor(config.connectionLimits.maxStreamingCalls, metrics),
+      streamingCallLimitInterceptor({ max: config.connectionLimits.maxStreamingCalls, ...STREAMING_CALLS }, metrics),
     ];
     const served = [...POLICY_SERVICES, Health, ServerReflectionV1, ServerReflectionV1alpha];
     const descriptors = new ServedDescriptors(served, [ErrorDetailSchema]);
     const shutdown = new AbortController();
+    // Aborted when shutdown begins: watch streams end then, not when the grace period is over.
+    const closing = new AbortController();
+    // Every streaming call listens to both, for as long as it lasts: thousands at once are expected.
+    setMaxListeners(0, shutdown.signal, closing.signal);
     const { loginPolicyCommands: commands, loginPolicyQueries: queries, policyReachQueries: reach } = service;
     // Health checks (which probes make every few seconds) and reflection are logged at debug level.
     const services = [
       servedService(AdminService, adminService(instance.id, commands, queries, reach), interceptors),
       servedService(ManagementService, managementService(commands, queries), interceptors),
       servedService(PolicyReachService, policyReachService(reach), interceptors),
+      servedService(
+        LoginPolicyWatchService,
+        loginPolicyWatchService(store, queries, { recheckMs: config.watch.recheckMs, closing: closing.signal }),
+        watchInterceptors,
+      ),
       servedService(Health, healthService(readiness, descriptors.serviceNames), open, true),
       servedService(ServerReflectionV1, serverReflectionV1(descriptors), open, true),
       servedService(ServerReflectionV1alpha, serverReflectionV1alpha(descriptors), open, true),
@@ -117,7 +138,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     });
     const maxRequestBytes = config.maxRequestBytes;
     const rpc = createRpcDoor({ core, services, logger, maxRequestBytes, shutdownSignal: shutdown.signal });
-    const rest = createRestGateway({ services: POLICY_SERVICES, core, toStatus, logger, maxRequestBytes, calls: metrics });
+    const keepaliveMs = config.connectionLimits.keepaliveMs;
+    const rest = createRestGateway({ services: POLICY_SERVICES, core, toStatus, logger, maxRequestBytes, calls: metrics, keepaliveMs });
     const admit =
       config.metrics === "token"
         ? metricsReaders((authorization) => service.authenticator.authenticate(authorization), (request) => service.authorizer.authorize(request))
@@ -161,6 +183,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       async close() {
         // Probes and health watchers learn first, then the calls in flight are drained.
         readiness.shutDown();
+        closing.abort();
         monitor.stop();
         const deadline = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);
         await running.close(config.shutdownGraceMs);

@@ -81,6 +81,20 @@ describe("the README", () => {
     expect(JSON.parse(undo).details.resourceOwner).toBe(server.instance.id);
   });
 
+  it("has a curl in 'Watch a policy' that prints the policy as a server-sent event", async () => {
+    const curls = commandsIn("The API").filter((c) => c.startsWith("curl "));
+    expect(curls).toHaveLength(1);
+    // The stream goes on until the client ends it: here, curl after two seconds (exit code 28).
+    const stdout = await sh(`${curls[0]} --max-time 2`, workdir).catch((error: { code: number; stdout: string }) => {
+      expect(error.code).toBe(28);
+      return error.stdout;
+    });
+    const [first] = stdout.split("\n\n");
+    const match = /^id: (d\d+)\ndata: (.*)$/.exec(first!);
+    expect(match).not.toBeNull();
+    expect(JSON.parse(match![2]!)).toMatchObject({ isDefault: true, version: match![1] });
+  });
+
   it("has operator commands that work in sequence, each ID fed to the next", async () => {
     const commands = commandsIn("Operator commands");
     expect(commands).toHaveLength(4);

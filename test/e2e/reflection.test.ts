@@ -49,6 +49,7 @@ const FILES = [
   "grpc/reflection/v1/reflection.proto",
   "grpc/reflection/v1alpha/reflection.proto",
   "lps/v1/policy_reach.proto",
+  "lps/v1/login_policy_watch.proto",
 ];
 
 const NOT_FOUND = 5;

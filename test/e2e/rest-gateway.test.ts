@@ -201,9 +201,10 @@ describe("every route", () => {
   });
 
   it("covered every operation of the OpenAPI document, which are the annotated RPCs", () => {
-    const documented = Object.entries(openApi.paths).flatMap(([path, item]) =>
-      Object.keys(item!).map((method) => `${method.toUpperCase()} ${path}`),
-    );
+    // The event streams of the watch routes are exercised in policy-watch.test.ts.
+    const documented = Object.entries(openApi.paths)
+      .filter(([path]) => !path.endsWith("/_watch"))
+      .flatMap(([path, item]) => Object.keys(item!).map((method) => `${method.toUpperCase()} ${path}`));
     expect(documented).toHaveLength(20);
     expect([...exercised].sort()).toEqual(documented.sort());
   });

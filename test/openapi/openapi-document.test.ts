@@ -52,6 +52,7 @@ describe("operations", () => {
     "zitadel.admin.v1.AdminService": "/admin/v1",
     "zitadel.management.v1.ManagementService": "/management/v1",
     "lps.v1.PolicyReachService": "/v1",
+    "lps.v1.LoginPolicyWatchService": "/v1",
   };
   const rpcs = POLICY_SERVICES.flatMap((service) => service.methods.filter((rpc) => hasOption(rpc, http)));
   const operationOf = (rpc: (typeof rpcs)[number]): OpenAPIV3.OperationObject => {
@@ -63,11 +64,11 @@ describe("operations", () => {
   };
 
   it("are one per annotated RPC, at its route, named and tagged by its service", () => {
-    expect(rpcs).toHaveLength(20);
+    expect(rpcs).toHaveLength(22);
     for (const rpc of rpcs) {
       expect(operationOf(rpc)).toMatchObject({ operationId: `${rpc.parent.name}_${rpc.name}`, tags: [rpc.parent.name] });
     }
-    expect(openApi.tags?.map((tag) => tag.name)).toEqual(["AdminService", "ManagementService", "PolicyReachService"]);
+    expect(openApi.tags?.map((tag) => tag.name)).toEqual(["AdminService", "ManagementService", "PolicyReachService", "LoginPolicyWatchService"]);
   });
 
   it("are summed up by the RPC's comment in the proto file", () => {
@@ -82,13 +83,13 @@ describe("operations", () => {
     expect(openApi.components?.securitySchemes?.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
   });
 
-  it("take x-zitadel-orgid on Management operations only", () => {
+  it("take x-zitadel-orgid on the operations that act on an organization only", () => {
     const orgHeader = { $ref: "#/components/parameters/x-zitadel-orgid" };
     for (const rpc of rpcs) {
       const parameters = operationOf(rpc).parameters ?? [];
       expect({ rpc: `${rpc.parent.name}.${rpc.name}`, header: parameters.some((p) => "$ref" in p && p.$ref === orgHeader.$ref) }).toEqual({
         rpc: `${rpc.parent.name}.${rpc.name}`,
-        header: rpc.parent.name === "ManagementService",
+        header: rpc.parent.name === "ManagementService" || rpc.name === "WatchLoginPolicy",
       });
     }
     expect(openApi.components?.parameters?.["x-zitadel-orgid"]).toMatchObject({ name: "x-zitadel-orgid", in: "header", required: false });

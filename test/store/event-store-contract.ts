@@ -297,8 +297,39 @@ export function describeEventStoreContract(engine: string, harness: () => StoreH
       expect(await again.document(noteCounter.name, "a")).toEqual({ count: 1, last: 1 });
     });
 
+    it("tells commit listeners of its own commits and of another connection's, and stops when they leave", async () => {
+      const other = await h.reopen();
+      opened.push(other);
+      let heard = 0;
+      const stop = store.onCommit(() => heard++);
+      // Its own commit is told before the push answers.
+      const own = heard;
+      await store.push({ creator: "u", appends: [append("own", 0, note("mine"))] });
+      expect(heard).toBeGreaterThan(own);
+      // Another connection's, soon after (or a signal that some may have been missed, which a
+      // listener takes the same way).
+      const before = heard;
+      await other.push({ creator: "u", appends: [append("theirs", 0, note("theirs"))] });
+      await waitUntil(() => heard > before);
+      stop();
+      const stopped = heard;
+      await other.push({ creator: "u", appends: [append("theirs", 1, note("unheard"))] });
+      await store.push({ creator: "u", appends: [append("own", 1, note("unheard"))] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toBe(stopped);
+    });
+
     it("answers ping while open", async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });
   });
+}
+
+/** Waits for what another connection's commit brings about (a poll, a notification). */
+async function waitUntil(condition: () => boolean, limitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("gave up waiting");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

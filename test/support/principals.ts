@@ -69,6 +69,10 @@ export class Principals {
     }
   }
 
+  async revokeOrgRole(userId: string, orgId: string, role: string): Promise<void> {
+    await this.memberCommands.revokeRole({ scope: ORG, id: orgId }, userId, role, SETUP_CREATOR);
+  }
+
   revokeToken(principal: Principal): Promise<void> {
     return this.userCommands.revokeToken(principal.userId, principal.tokenId, SETUP_CREATOR);
   }

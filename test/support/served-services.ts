@@ -3,6 +3,7 @@ export const SERVED_SERVICES = [
   "zitadel.admin.v1.AdminService",
   "zitadel.management.v1.ManagementService",
   "lps.v1.PolicyReachService",
+  "lps.v1.LoginPolicyWatchService",
   "grpc.health.v1.Health",
   "grpc.reflection.v1.ServerReflection",
   "grpc.reflection.v1alpha.ServerReflection",

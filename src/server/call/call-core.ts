@@ -5,16 +5,22 @@
  * one status with a zitadel.v1.ErrorDetail, and writes the call's one log line. The door
  * then writes the outcome in its protocol's shape.
  */
-import type { DescMethodUnary, DescService } from "@bufbuild/protobuf";
+import { create, isMessage, type DescMethodServerStreaming, type DescMethodUnary, type DescService, type Message } from "@bufbuild/protobuf";
 import { performance } from "node:perf_hooks";
 import {
+  createContextValues,
+  createHandlerContext,
   createServiceImplSpec,
   type ConnectError,
+  type HandlerContext,
   type Interceptor,
   type ServiceImpl,
+  type StreamRequest,
+  type StreamResponse,
   type UnaryRequest,
   type UnaryResponse,
 } from "@connectrpc/connect";
+import { credentialHeadersKey, peerAddressKey } from "../../api/context-keys.js";
 import type { Logger } from "../../logger.js";
 import { UNKNOWN, type CallObserver } from "../../metrics/edge-observer.js";
 import { unknownMethod } from "../../interceptors/request-errors.js";
@@ -50,6 +56,33 @@ export interface UnaryMethod {
   readonly run: (req: UnaryRequest) => Promise<UnaryResponse>;
 }
 
+/**
+ * A server-streaming method, for doors that speak no protocol connect-node serves (REST's
+ * server-sent events). The other doors leave streaming methods to connect-node's handlers.
+ */
+export interface StreamMethod {
+  readonly path: string;
+  readonly service: DescService;
+  readonly method: DescMethodServerStreaming;
+  /**
+   * Runs the interceptors and the implementation on the request message. A refusal throws
+   * (unmapped); otherwise the response's messages follow as the door reads them.
+   */
+  open(message: Message, input: StreamInput): Promise<StreamResponse>;
+}
+
+/** What a door knows of a streaming call, as CallInput for a unary one. */
+export interface StreamInput {
+  readonly protocol: string;
+  readonly requestMethod: string;
+  readonly url: string;
+  readonly header: Headers;
+  readonly peerAddress?: string;
+  readonly credentialHeaders: number;
+  /** Aborts when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
 export interface CallCoreOptions {
   readonly services: readonly ServedService[];
   readonly toStatus: StatusMapper;
@@ -73,6 +106,8 @@ export interface CallCore {
   readonly unary: ReadonlyMap<string, UnaryMethod>;
   /** The paths of the served streaming methods, which stay with the framework's handlers. */
   readonly streaming: ReadonlySet<string>;
+  /** The server-streaming methods, by path, for doors of their own (REST's event streams). */
+  readonly serverStreams: ReadonlyMap<string, StreamMethod>;
   /** Starts a call: the door reads its request, then runs it or refuses it through the call. */
   start(method: UnaryMethod, input: CallInput): Call;
   /** A call to a method nobody serves: Unimplemented, mapped and logged like any call. */
@@ -90,6 +125,7 @@ export function createCallCore(options: CallCoreOptions): CallCore {
   const unary = new Map<string, UnaryMethod>();
   const streaming = new Set<string>();
   const quietStreaming = new Set<string>();
+  const serverStreams = new Map<string, StreamMethod>();
   for (const served of options.services) {
     const spec = createServiceImplSpec(served.service, served.impl);
     for (const method of served.service.methods) {
@@ -97,6 +133,10 @@ export function createCallCore(options: CallCoreOptions): CallCore {
       if (method.methodKind !== "unary") {
         streaming.add(path);
         if (served.quiet) quietStreaming.add(path);
+        if (method.methodKind === "server_streaming") {
+          const impl = spec.methods[method.localName]!.impl as (request: unknown, ctx: HandlerContext) => AsyncIterable<unknown>;
+          serverStreams.set(path, serverStream(served, method as DescMethodServerStreaming, impl, options.shutdownSignal));
+        }
         continue;
       }
       const impl = spec.methods[method.localName]!.impl as (request: unknown, ctx: Call) => unknown;
@@ -120,6 +160,7 @@ export function createCallCore(options: CallCoreOptions): CallCore {
     unary,
     streaming,
     toStatus: options.toStatus,
+    serverStreams,
     start(method, input) {
       return new Call(settings, method, input);
     },
@@ -142,3 +183,73 @@ export function createCallCore(options: CallCoreOptions): CallCore {
   };
 }
 
+
+function serverStream(
+  served: ServedService,
+  method: DescMethodServerStreaming,
+  impl: (request: unknown, ctx: HandlerContext) => AsyncIterable<unknown>,
+  shutdownSignal: AbortSignal | undefined,
+): StreamMethod {
+  const path = `/${served.service.typeName}/${method.name}`;
+  return {
+    path,
+    service: served.service,
+    method,
+    open(message, input) {
+      const ctx = createHandlerContext({
+        service: served.service,
+        method,
+        protocolName: input.protocol,
+        requestMethod: input.requestMethod,
+        url: input.url,
+        requestSignal: input.signal,
+        shutdownSignal,
+        requestHeader: input.header,
+        contextValues: createContextValues()
+          .set(peerAddressKey, input.peerAddress)
+          .set(credentialHeadersKey, input.credentialHeaders),
+      });
+      // As connect-node's handlers do: the implementation gets the request message the
+      // interceptors pass on, and its outputs become messages of the method's output type.
+      const innermost = async (req: StreamRequest): Promise<StreamResponse> => {
+        let request: unknown;
+        for await (const first of req.message) {
+          request = first;
+          break;
+        }
+        return {
+          stream: true,
+          service: served.service,
+          method,
+          header: ctx.responseHeader,
+          trailer: ctx.responseTrailer,
+          message: outputs(impl(request, ctx), method),
+        };
+      };
+      const run = served.interceptors.reduceRight(
+        (next, interceptor) => interceptor(next as never) as never,
+        innermost as (req: StreamRequest) => Promise<StreamResponse>,
+      );
+      return run({
+        stream: true,
+        service: served.service,
+        method,
+        requestMethod: input.requestMethod,
+        url: input.url,
+        signal: ctx.signal,
+        header: ctx.requestHeader,
+        contextValues: ctx.values,
+        message: single(message),
+      });
+    },
+  };
+}
+
+async function* single(message: Message): AsyncIterable<Message> {
+  yield message;
+}
+
+async function* outputs(items: AsyncIterable<unknown>, method: DescMethodServerStreaming): AsyncIterable<Message> {
+  const schema = method.output;
+  for await (const item of items) yield isMessage(item, schema) ? item : create(schema, item as never);
+}

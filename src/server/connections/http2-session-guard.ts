@@ -4,6 +4,10 @@
  * when no stream is open, and each stream must finish sending its request within the request
  * timeout. Streams reset before they end are counted against the client's address
  * (see PeerResets); an address over its budget has its sessions closed.
+ *
+ * While a stream is open, the session sends a PING every keepalive interval: a long, quiet
+ * stream (a watch) then never looks idle to proxies on the way, and a peer that stops
+ * answering pings (gone without a word) is let go after UNANSWERED_PINGS of them.
  */
 import http2 from "node:http2";
 import type { Logger } from "../../logger.js";
@@ -14,7 +18,11 @@ export interface SessionLimits {
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  readonly keepaliveMs: number;
 }
+
+/** Pings in a row without an answer after which the peer counts as gone. */
+const UNANSWERED_PINGS = 3;
 
 export interface SessionEvents {
   /** The session opened its first stream: it is a client being served. */
@@ -34,7 +42,22 @@ export function guardSession(session: http2.ServerHttp2Session, limits: SessionL
     if (open === 0) session.close();
   });
   session.on("error", (error) => logger.debug({ err: error }, "HTTP/2 session failed"));
-  session.once("close", () => clearTimeout(firstStream));
+  let unanswered = 0;
+  const keepalive = setInterval(() => {
+    if (open === 0 || session.closed || session.destroyed) return;
+    if (unanswered >= UNANSWERED_PINGS) {
+      session.destroy();
+      return;
+    }
+    unanswered++;
+    session.ping((error) => {
+      if (!error) unanswered = 0;
+    });
+  }, limits.keepaliveMs);
+  session.once("close", () => {
+    clearTimeout(firstStream);
+    clearInterval(keepalive);
+  });
   session.on("stream", (stream: http2.ServerHttp2Stream) => {
     if (streams++ === 0) {
       clearTimeout(firstStream);

@@ -5,21 +5,23 @@
  * mapping and request log included); its outcome is the response message's JSON, or the
  * mapped error written as the gateway's google.rpc.Status body.
  *
+ * A route bound to a server-streaming RPC answers with server-sent events (event-stream.ts).
+ *
  * The gateway also answers every request that no door took, with a 404 in the same shape.
  */
 import { fromJson, toJsonString, type DescService, type JsonValue, type Message } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import type { Logger } from "../../logger.js";
 import { UNKNOWN, type CallLabels, type CallObserver } from "../../metrics/edge-observer.js";
-import type { CallCore, UnaryMethod } from "../call/call-core.js";
+import type { CallCore, StreamMethod, UnaryMethod } from "../call/call-core.js";
 import type { CallOutcome } from "../call/call.js";
-import { authorizationCount } from "../credentials-header.js";
 import type { HttpDoor, NodeRequest, NodeResponse } from "../http-door.js";
 import { malformedRequest } from "../../interceptors/request-errors.js";
 import type { StatusMapper } from "../../interceptors/status-mapping.js";
 import { decodeUtf8, parseQuery } from "../utf8-text.js";
 import { readRequestBody } from "../wire/request-body.js";
-import { forwardedHeaders } from "./forwarded-headers.js";
+import { serveEventStream } from "./event-stream.js";
+import { restCallInput } from "./rest-call-input.js";
 import { requestJson } from "./request-message.js";
 import { restError, type RestErrorOptions } from "./rest-error.js";
 import { sendRestResponse } from "./rest-response.js";
@@ -38,6 +40,8 @@ export interface RestGatewayOptions {
   readonly maxRequestBytes: number;
   /** Learns of the requests the gateway refuses before any RPC runs (metrics). */
   readonly calls?: CallObserver;
+  /** How often an event stream with nothing to send sends a comment line. */
+  readonly keepaliveMs: number;
 }
 
 export interface RestGateway extends HttpDoor {
@@ -58,6 +62,7 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
   const routes = restRoutes(options.services);
   const methods = new Map(routes.map((route) => [route, methodOf(options.core, route)]));
   const table = routeTable(routes);
+  const eventStreams = { core: options.core, toStatus, logger, keepaliveMs: options.keepaliveMs };
 
   function refuse(req: NodeRequest, res: NodeResponse, call: CallLabels, error: unknown, extra: RestErrorOptions = {}): void {
     const status = toStatus(error);
@@ -68,14 +73,17 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
 
   async function call(route: RestRoute, variables: ReadonlyMap<string, string>, req: NodeRequest, res: NodeResponse) {
     const method = methods.get(route)!;
-    const call = options.core.start(method, {
-      protocol: "rest",
-      requestMethod: req.method ?? "GET",
-      url: req.url ?? "",
-      header: forwardedHeaders(req.headers),
-      peerAddress: req.socket?.remoteAddress,
-      credentialHeaders: authorizationCount(req.rawHeaders),
-    });
+    if ("open" in method) {
+      const request = (lastEventId: string | undefined) => {
+        const json = requestJson(route, { variables, query: parseQuery(targetOf(req).query), body: undefined });
+        if (lastEventId !== undefined && method.method.input.fields.some((field) => field.name === "last_version")) {
+          json.lastVersion = lastEventId;
+        }
+        return messageFromJson(method, json);
+      };
+      return serveEventStream(eventStreams, method, request, req, res);
+    }
+    const call = options.core.start(method, restCallInput(req));
     let outcome: CallOutcome;
     try {
       const body = route.body.kind === "none" ? skipBody(req) : parseJson(await readRequestBody(req, options.maxRequestBytes));
@@ -117,14 +125,14 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
   };
 }
 
-function methodOf(core: CallCore, route: RestRoute): UnaryMethod {
+function methodOf(core: CallCore, route: RestRoute): UnaryMethod | StreamMethod {
   const path = `/${route.rpc.parent.typeName}/${route.rpc.name}`;
-  const method = core.unary.get(path);
-  if (!method) throw new Error(`${route.method} ${route.template.text} is bound to ${path}, which is not a served unary method`);
+  const method = core.unary.get(path) ?? core.serverStreams.get(path);
+  if (!method) throw new Error(`${route.method} ${route.template.text} is bound to ${path}, which is not a served unary or server-streaming method`);
   return method;
 }
 
-function messageFromJson(method: UnaryMethod, json: JsonValue): Message {
+function messageFromJson(method: UnaryMethod | StreamMethod, json: JsonValue): Message {
   try {
     return fromJson(method.method.input, json, JSON_READ);
   } catch (error) {

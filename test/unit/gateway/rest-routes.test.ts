@@ -11,7 +11,7 @@ import { annotatedService } from "../../support/annotated-service.js";
 describe("the project's routes", () => {
   const routes = restRoutes(POLICY_SERVICES);
 
-  it("are the 20 RPCs of the API, under the prefix of each service's package", () => {
+  it("are the 22 RPCs of the API, under the prefix of each service's package", () => {
     const listed = routes.map((route) => `${route.method} ${route.template.text} ${route.rpc.parent.name}.${route.rpc.name}`);
     expect(listed).toEqual([
       "GET /admin/v1/policies/login AdminService.GetLoginPolicy",
@@ -34,6 +34,8 @@ describe("the project's routes", () => {
       "POST /management/v1/policies/login/multi_factors ManagementService.AddMultiFactorToLoginPolicy",
       "DELETE /management/v1/policies/login/multi_factors/{type} ManagementService.RemoveMultiFactorFromLoginPolicy",
       "GET /v1/policies/login/reach PolicyReachService.ListLoginPolicyReach",
+      "GET /v1/policies/login/_watch LoginPolicyWatchService.WatchLoginPolicy",
+      "GET /v1/policies/default/login/_watch LoginPolicyWatchService.WatchDefaultLoginPolicy",
     ]);
   });
 
