@@ -27,8 +27,13 @@
  * aggregate's events are in time order whichever replica wrote them; and a value that a
  * JavaScript Date holds exactly, so createdAt reads back exactly as the write reported it.
  *
- * Caching. None: every read asks the database, so no replica answers from a state older
- * than a write another replica has acknowledged.
+ * Reads. Documents are kept in memory (DocumentCache, bounded, least recently used first
+ * out) and kept exact by one check per read call that also brings what changed (see
+ * postgres-freshness.ts), so no replica answers from a state older than a write another
+ * replica has acknowledged, and a read call makes one round trip.
+ *
+ * Statements on a call's path are named, so each connection parses and plans them once
+ * (pg prepares a named statement on a connection the first time it runs there).
  */
 import { createHash } from "node:crypto";
 import pg from "pg";
@@ -36,7 +41,10 @@ import type { Logger } from "../logger.js";
 import type { PoolUse } from "../metrics/store-observer.js";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { documentId, documentsTouched, reduceDocuments, type DocumentRef, type Projection } from "./projection.js";
+import { DEFAULT_CACHED_DOCUMENTS, DocumentCache } from "./document-cache.js";
+import { FreshDocuments, HORIZON } from "./postgres-freshness.js";
 import { isConflict, isUnavailable, reasonOf } from "./postgres-errors.js";
+import { currentReadScope } from "./read-scope.js";
 import { migratePostgres } from "./postgres-migrate.js";
 import { describeDatabase, untilReachable } from "./postgres-startup.js";
 import {
@@ -56,6 +64,8 @@ export interface PostgresOptions {
   readonly url: string;
   readonly poolSize: number;
   readonly startupWaitMs: number;
+  /** Documents kept in memory at most. */
+  readonly cacheCapacity?: number;
 }
 
 /** Connecting, or waiting for a free connection of the pool, fails after this. */
@@ -92,13 +102,25 @@ export class PostgresEventStore implements EventStore {
     // An idle connection that breaks (the server restarted) is dropped, and a new one is
     // opened when needed; without this listener its error would end the process.
     pool.on("error", (error) => logger.warn({ database, reason: reasonOf(error) }, "lost an idle PostgreSQL connection"));
-    return new PostgresEventStore(pool, projections);
+    try {
+      const { rows } = await pool.query<{ horizon: string }>(HORIZON);
+      return new PostgresEventStore(pool, projections, new DocumentCache(options.cacheCapacity ?? DEFAULT_CACHED_DOCUMENTS), rows[0]!.horizon);
+    } catch (error) {
+      await pool.end();
+      throw storeError(error, undefined);
+    }
   }
+
+  private readonly fresh: FreshDocuments;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly projections: readonly Projection[],
-  ) {}
+    cache: DocumentCache,
+    horizon: string,
+  ) {
+    this.fresh = new FreshDocuments(cache, (name, text, values) => this.read(text, values, name), horizon);
+  }
 
   /** The pool's connections and waiting queries now, for metrics. */
   poolUse(): PoolUse {
@@ -107,17 +129,28 @@ export class PostgresEventStore implements EventStore {
   }
 
   async push(request: PushRequest): Promise<StoredEvent[]> {
-    return this.transaction(request.appends[0]?.aggregate, (client) => this.pushIn(client, request));
+    return this.written(this.transaction(request.appends[0]?.aggregate, (client) => this.pushIn(client, request)));
   }
 
   async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
-    return this.transaction(aggregate, async (client) => {
-      // The aggregate's lock first, then the read: a racing writer waits here, and reads
-      // what this one commits. pushIn takes the same lock again, which PostgreSQL counts.
-      await lock(client, [aggregateLockName(aggregate)]);
-      const { rows } = await client.query<SnapshotRow<S>>(SNAPSHOT, [aggregate.type, aggregate.id, projection, key]);
-      return this.pushIn(client, decide(toSnapshot(rows[0]!)));
-    });
+    return this.written(
+      this.transaction(aggregate, async (client) => {
+        // The aggregate's lock first, then the read: a racing writer waits here, and reads
+        // what this one commits. pushIn takes the same lock again, which PostgreSQL counts.
+        await lock(client, [aggregateLockName(aggregate)]);
+        const { rows } = await client.query<SnapshotRow<S>>(named("lps-snapshot", SNAPSHOT, [aggregate.type, aggregate.id, projection, key]));
+        return this.pushIn(client, decide(toSnapshot(rows[0]!)));
+      }),
+    );
+  }
+
+  /** A call that wrote checks again at its next read, which then sees its write. */
+  private async written(commit: Promise<StoredEvent[]>): Promise<StoredEvent[]> {
+    try {
+      return await commit;
+    } finally {
+      currentReadScope()?.forget();
+    }
   }
 
   private async pushIn(client: pg.PoolClient, request: PushRequest): Promise<StoredEvent[]> {
@@ -134,28 +167,23 @@ export class PostgresEventStore implements EventStore {
     if (refs.length === 0) return;
     await lock(client, refs.map(documentLockName));
     const { rows } = await client.query<DocumentRef & { state: unknown }>(
-      `SELECT projection, key, state FROM projection_documents
-       WHERE (projection, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [refs.map((ref) => ref.projection), refs.map((ref) => ref.key)],
+      named(
+        "lps-load-documents",
+        `SELECT projection, key, state FROM projection_documents
+         WHERE (projection, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [refs.map((ref) => ref.projection), refs.map((ref) => ref.key)],
+      ),
     );
     const loaded = new Map(rows.map((row) => [documentId(row), row.state]));
     const changes = reduceDocuments(this.projections, events, loaded);
-    const saved = changes.filter((change) => change.state !== undefined);
-    const deleted = changes.filter((change) => change.state === undefined);
-    if (saved.length > 0) {
-      await client.query(
-        `INSERT INTO projection_documents (projection, key, state)
-         SELECT projection, key, state::json FROM unnest($1::text[], $2::text[], $3::text[]) AS d (projection, key, state)
-         ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state`,
-        [saved.map((c) => c.projection), saved.map((c) => c.key), saved.map((c) => JSON.stringify(c.state))],
-      );
-    }
-    if (deleted.length > 0) {
-      await client.query(
-        `DELETE FROM projection_documents WHERE (projection, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-        [deleted.map((c) => c.projection), deleted.map((c) => c.key)],
-      );
-    }
+    if (changes.length === 0) return;
+    await client.query(
+      named("lps-save-documents", SAVE_DOCUMENTS, [
+        changes.map((c) => c.projection),
+        changes.map((c) => c.key),
+        changes.map((c) => (c.state === undefined ? null : JSON.stringify(c.state))),
+      ]),
+    );
   }
 
   async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
@@ -168,11 +196,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async document<S>(projection: string, key: string): Promise<S | undefined> {
-    const rows = await this.read<{ state: S }>("SELECT state FROM projection_documents WHERE projection = $1 AND key = $2", [
-      projection,
-      key,
-    ]);
-    return rows[0]?.state;
+    return (await this.fresh.document({ projection, key }, currentReadScope())) as S | undefined;
   }
 
   async documents<S>(projection: string): Promise<Document<S>[]> {
@@ -182,7 +206,7 @@ export class PostgresEventStore implements EventStore {
   async snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>> {
     // One statement sees one snapshot of the database: a push commits its events and its
     // documents together, so the two values always belong together.
-    const rows = await this.read<SnapshotRow<S>>(SNAPSHOT, [aggregate.type, aggregate.id, projection, key]);
+    const rows = await this.read<SnapshotRow<S>>(SNAPSHOT, [aggregate.type, aggregate.id, projection, key], "lps-snapshot");
     return toSnapshot(rows[0]!);
   }
 
@@ -207,9 +231,10 @@ export class PostgresEventStore implements EventStore {
     await this.pool.end();
   }
 
-  private async read<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+  /** One statement on any connection of the pool; named, it is prepared on each connection once. */
+  private async read<R extends pg.QueryResultRow>(text: string, values: unknown[], name?: string): Promise<R[]> {
     try {
-      return (await this.pool.query<R>(text, values)).rows;
+      return (await this.pool.query<R>({ name, text, values })).rows;
     } catch (error) {
       throw storeError(error, undefined);
     }
@@ -266,9 +291,12 @@ async function migrate(url: string): Promise<void> {
 async function lock(client: pg.PoolClient, names: readonly string[]): Promise<Date> {
   const keys = [...new Set(names.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const { rows } = await client.query<{ now: Date }>(
-    `SELECT date_trunc('milliseconds', clock_timestamp()) AS now
-     FROM (SELECT count(pg_advisory_xact_lock(key)) FROM unnest($1::bigint[]) AS key) AS locked`,
-    [keys.map(String)],
+    named(
+      "lps-lock",
+      `SELECT date_trunc('milliseconds', clock_timestamp()) AS now
+       FROM (SELECT count(pg_advisory_xact_lock(key)) FROM unnest($1::bigint[]) AS key) AS locked`,
+      [keys.map(String)],
+    ),
   );
   return rows[0]!.now;
 }
@@ -285,18 +313,22 @@ const documentLockName = (ref: DocumentRef) => JSON.stringify(["document", ref.p
 async function appendEvents(client: pg.PoolClient, append: Append, creator: string, createdAt: Date): Promise<StoredEvent[]> {
   const { aggregate, expectedSequence, resourceOwner } = append;
   const current = await client.query<{ sequence: string }>(
-    "SELECT COALESCE(max(sequence), 0) AS sequence FROM events WHERE aggregate_type = $1 AND aggregate_id = $2",
-    [aggregate.type, aggregate.id],
+    named(
+      "lps-current-sequence",
+      "SELECT COALESCE(max(sequence), 0) AS sequence FROM events WHERE aggregate_type = $1 AND aggregate_id = $2",
+      [aggregate.type, aggregate.id],
+    ),
   );
   if (Number(current.rows[0]!.sequence) !== expectedSequence) throw new SequenceConflict(aggregate);
   if (append.events.length === 0) return [];
-  const inserted = await client.query<{ sequence: string; position: string }>(
-    `INSERT INTO events (aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at)
+  const inserted = await client.query<{ sequence: string; position: string }>({
+    name: "lps-insert-events",
+    text: `INSERT INTO events (aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at)
      SELECT $1, $2, $3::bigint + e.n, e.type, e.payload::json, $4, $5, $6
      FROM unnest($7::text[], $8::text[]) WITH ORDINALITY AS e (type, payload, n)
      ORDER BY e.n
      RETURNING sequence, position`,
-    [
+    values: [
       aggregate.type,
       aggregate.id,
       expectedSequence,
@@ -306,7 +338,7 @@ async function appendEvents(client: pg.PoolClient, append: Append, creator: stri
       append.events.map((event) => event.type),
       append.events.map((event) => JSON.stringify(event.payload)),
     ],
-  );
+  });
   const positions = new Map(inserted.rows.map((row) => [Number(row.sequence), Number(row.position)]));
   return append.events.map((event, i) => {
     const sequence = expectedSequence + i + 1;
@@ -362,6 +394,26 @@ function storeError(error: unknown, conflictOn: AggregateRef | undefined): unkno
   if (conflictOn && isConflict(error)) return new SequenceConflict(conflictOn);
   return error;
 }
+
+/** A named statement: prepared on a connection the first time it runs there. */
+function named(name: string, text: string, values: unknown[]): pg.QueryConfig {
+  return { name, text, values };
+}
+
+/**
+ * Saves a push's document changes in one statement, a null state deleting. (A trigger
+ * notes each change for the replicas' checks: see postgres-freshness.ts.)
+ */
+const SAVE_DOCUMENTS = `
+  WITH changes AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS c (projection, key, state)
+  ), saved AS (
+    INSERT INTO projection_documents (projection, key, state)
+    SELECT projection, key, state::json FROM changes WHERE state IS NOT NULL
+    ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state
+  )
+  DELETE FROM projection_documents d USING changes c
+  WHERE c.state IS NULL AND d.projection = c.projection AND d.key = c.key`;
 
 /** An aggregate's sequence and a document, in one statement: one snapshot of the database. */
 const SNAPSHOT = `SELECT (SELECT COALESCE(max(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2) AS sequence,

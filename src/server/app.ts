@@ -18,12 +18,14 @@ import { managementService } from "../api/management.js";
 import type { Config } from "../config.js";
 import type { EventStore } from "../eventstore/store.js";
 import { RateLimits } from "../access/rate-limits.js";
+import { callDocuments } from "../access/call-documents.js";
 import { authenticateInterceptor } from "../interceptors/authenticate.js";
 import { authorizeInterceptor } from "../interceptors/authorize.js";
 import { callerLogInterceptor } from "../interceptors/caller-log.js";
 import { errorStatusInterceptor } from "../interceptors/error-status.js";
 import { peerAddressKey } from "../api/context-keys.js";
 import { orgContextInterceptor } from "../interceptors/org-context.js";
+import { readScopeInterceptor } from "../interceptors/read-scope.js";
 import { addressRateLimitInterceptor, callerRateLimitInterceptor } from "../interceptors/rate-limit.js";
 import { streamingCallLimitInterceptor } from "../interceptors/streaming-call-limit.js";
 import type { Logger } from "../logger.js";
@@ -78,6 +80,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       errorStatus,
       addressRateLimitInterceptor(rateLimits),
       orgContextInterceptor(),
+      readScopeInterceptor((authorization, requestedOrgId) => callDocuments(authorization, requestedOrgId, instance.id)),
       authenticateInterceptor((header) => service.authenticator.authenticate(header.get("authorization"))),
       callerLogInterceptor(),
       callerRateLimitInterceptor(rateLimits),
