@@ -1,6 +1,15 @@
 /**
- * The engine for many replicas: one PostgreSQL database shared by every process, through a
- * pool of connections per process (node-postgres).
+ * The engine for many replicas: one PostgreSQL database shared by every process, through
+ * connections each process pools (node-postgres).
+ *
+ * Connections, sized from the load. Reads need one: a process makes one check at a time
+ * (postgres-freshness.ts), which serves every read call that arrives meanwhile, so a second
+ * connection would only idle. Writes need the rest: a write holds its connection for its
+ * transaction, waits for an aggregate's lock included, so by Little's law a process needs
+ * (writes per second) × (transaction time) of them, and concurrent commits are what
+ * PostgreSQL flushes to disk together. Writers queued on one hot policy hold connections
+ * while they wait; reads have their own, so they never wait behind them. LPS_DATABASE_POOL_SIZE
+ * is the sum (one pool, shared, when it is 1).
  *
  * Concurrency. Replicas append to the same aggregates, and a projection document may be
  * changed by pushes to different aggregates. A push is one READ COMMITTED transaction that
@@ -78,6 +87,8 @@ const QUERY_TIMEOUT_MS = 15_000;
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 /** ping() settles within this, so that health turns not-serving soon after the database is gone. */
 const PING_TIMEOUT_MS = 3_000;
+/** Connections kept for reads (see the top of this file). */
+const READ_CONNECTIONS = 1;
 /** How the service's sessions are named in pg_stat_activity. */
 const APPLICATION_NAME = "lps";
 
@@ -89,9 +100,9 @@ export class PostgresEventStore implements EventStore {
   static async open(options: PostgresOptions, projections: readonly Projection[], logger: Logger): Promise<PostgresEventStore> {
     const database = describeDatabase(options.url);
     await untilReachable(() => migrate(options.url), { waitMs: options.startupWaitMs, database, logger });
-    const pool = new pg.Pool({
+    const connections = (max: number) => new pg.Pool({
       connectionString: options.url,
-      max: options.poolSize,
+      max,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       statement_timeout: STATEMENT_TIMEOUT_MS,
       query_timeout: QUERY_TIMEOUT_MS,
@@ -101,12 +112,16 @@ export class PostgresEventStore implements EventStore {
     });
     // An idle connection that breaks (the server restarted) is dropped, and a new one is
     // opened when needed; without this listener its error would end the process.
-    pool.on("error", (error) => logger.warn({ database, reason: reasonOf(error) }, "lost an idle PostgreSQL connection"));
+    const writes = connections(Math.max(1, options.poolSize - READ_CONNECTIONS));
+    const pools: Pools = { writes, reads: options.poolSize > READ_CONNECTIONS ? connections(READ_CONNECTIONS) : writes };
+    for (const pool of new Set([pools.reads, pools.writes])) {
+      pool.on("error", (error) => logger.warn({ database, reason: reasonOf(error) }, "lost an idle PostgreSQL connection"));
+    }
     try {
-      const { rows } = await pool.query<{ horizon: string }>(HORIZON);
-      return new PostgresEventStore(pool, projections, new DocumentCache(options.cacheCapacity ?? DEFAULT_CACHED_DOCUMENTS), rows[0]!.horizon);
+      const { rows } = await pools.reads.query<{ horizon: string }>(HORIZON);
+      return new PostgresEventStore(pools, projections, new DocumentCache(options.cacheCapacity ?? DEFAULT_CACHED_DOCUMENTS), rows[0]!.horizon);
     } catch (error) {
-      await pool.end();
+      await endPools(pools);
       throw storeError(error, undefined);
     }
   }
@@ -114,7 +129,7 @@ export class PostgresEventStore implements EventStore {
   private readonly fresh: FreshDocuments;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    private readonly pools: Pools,
     private readonly projections: readonly Projection[],
     cache: DocumentCache,
     horizon: string,
@@ -124,8 +139,14 @@ export class PostgresEventStore implements EventStore {
 
   /** The pool's connections and waiting queries now, for metrics. */
   poolUse(): PoolUse {
-    const { totalCount, idleCount, waitingCount, options } = this.pool;
-    return { total: totalCount, idle: idleCount, waiting: waitingCount, max: options.max ?? 10 };
+    const pools = [...new Set([this.pools.reads, this.pools.writes])];
+    const sum = (count: (pool: pg.Pool) => number) => pools.reduce((total, pool) => total + count(pool), 0);
+    return {
+      total: sum((pool) => pool.totalCount),
+      idle: sum((pool) => pool.idleCount),
+      waiting: sum((pool) => pool.waitingCount),
+      max: sum((pool) => pool.options.max ?? 10),
+    };
   }
 
   async push(request: PushRequest): Promise<StoredEvent[]> {
@@ -228,13 +249,13 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    await endPools(this.pools);
   }
 
-  /** One statement on any connection of the pool; named, it is prepared on each connection once. */
+  /** One statement on a connection for reads; named, it is prepared on each connection once. */
   private async read<R extends pg.QueryResultRow>(text: string, values: unknown[], name?: string): Promise<R[]> {
     try {
-      return (await this.pool.query<R>({ name, text, values })).rows;
+      return (await this.pools.reads.query<R>({ name, text, values })).rows;
     } catch (error) {
       throw storeError(error, undefined);
     }
@@ -247,7 +268,7 @@ export class PostgresEventStore implements EventStore {
   private async transaction<T>(conflictOn: AggregateRef | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await this.pools.writes.connect();
     } catch (error) {
       throw storeError(error, conflictOn);
     }
@@ -270,6 +291,16 @@ export class PostgresEventStore implements EventStore {
       client.release(broken);
     }
   }
+}
+
+/** Connections for reads (checks, and the rare read that misses), and for write transactions. */
+interface Pools {
+  readonly reads: pg.Pool;
+  readonly writes: pg.Pool;
+}
+
+async function endPools(pools: Pools): Promise<void> {
+  await Promise.all([...new Set([pools.reads, pools.writes])].map((pool) => pool.end()));
 }
 
 /** Migrates on a connection of its own, closed after, which also releases the migration lock. */
