@@ -152,7 +152,7 @@ export class FreshDocuments {
       while (this.next) {
         const batch = this.next;
         this.next = undefined;
-        await this.run(batch);
+        await this.run(batch).catch((error: unknown) => batch.reject(error));
       }
     } finally {
       this.checking = false;
@@ -176,21 +176,15 @@ export class FreshDocuments {
       if (known) held.set(id, known);
       else named.set(id, ref);
     }
-    let rows: CheckRow[];
-    try {
-      rows = await this.statement<CheckRow>("lps-check", CHECK, [
-        this.horizon,
-        [...named.values()].map((ref) => ref.projection),
-        [...named.values()].map((ref) => ref.key),
-        [...keyedByField.values()].map((wanted) => wanted.projection),
-        [...keyedByField.values()].map((wanted) => wanted.keyFrom.projection),
-        [...keyedByField.values()].map((wanted) => wanted.keyFrom.key),
-        [...keyedByField.values()].map((wanted) => wanted.keyFrom.field),
-      ]);
-    } catch (error) {
-      batch.reject(error);
-      return;
-    }
+    const rows = await this.statement<CheckRow>("lps-check", CHECK, [
+      this.horizon,
+      [...named.values()].map((ref) => ref.projection),
+      [...named.values()].map((ref) => ref.key),
+      [...keyedByField.values()].map((wanted) => wanted.projection),
+      [...keyedByField.values()].map((wanted) => wanted.keyFrom.projection),
+      [...keyedByField.values()].map((wanted) => wanted.keyFrom.key),
+      [...keyedByField.values()].map((wanted) => wanted.keyFrom.field),
+    ]);
     // From here to the end nothing awaits: memory moves to the check's snapshot at once.
     const fresh = new Map<string, Known>();
     for (const row of rows) {
