@@ -49,7 +49,7 @@ const listener = await listen(
       if (rpc.handle(req, res) || rest.handle(req, res)) return;
       rest.notFound(req, res);
     },
-    stream: grpcDoor({ core, logger, maxRequestBytes }),
+    stream: grpcDoor({ core, maxRequestBytes }),
   },
 );
 process.stdout.write(`edge no-op server listening on http://127.0.0.1:${listener.address.port}\n`);

@@ -1,12 +1,15 @@
 /**
- * Second factors added and removed over gRPC, each write one short transaction, against
- * the engine's bare commits by as many writers (in a child process, as the service is):
+ * Second factors added and removed over gRPC against the engine's bare commits (in a child
+ * process, as the service is) by as many writers as commit at once (SQLite: one, its writes
+ * take turns; PostgreSQL: all of them):
  * - the instance's policy by one writer: a write's latency with nobody in the way;
  * - the instance's policy by four writers, one factor each, and by as many writers as the
  *   concurrency (16) changing its settings: all need one aggregate's next sequence, so they
  *   take turns under its lock, and it shows in p99; none may be refused (Aborted) for it,
  *   which a run of a fixed number of calls counts;
- * - every writer on a policy of its own organization: concurrent writers that never meet;
+ * - every writer on a policy of its own organization: concurrent writers that never meet,
+ *   whose writes SQLite commits in groups, one transaction and one fsync for those that
+ *   arrive together, so this row may beat one writer's bare commits;
  * - reads while those writers write, against reads alone: what writes cost readers.
  */
 import { countedRace } from "../counted-race.js";

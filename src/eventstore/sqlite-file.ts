@@ -7,6 +7,15 @@
  * still the file that was opened (same device and inode), and may it be written?
  */
 import { accessSync, constants, statSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+
+/**
+ * How long a sound verdict holds for reads of documents, which a call makes several of:
+ * they take the verdict of a check this recent instead of two system calls each. Writes,
+ * health checks and every other read check afresh, and a fault, once found, is looked at
+ * again on every use.
+ */
+export const RECENT_CHECK_MS = 100;
 
 /** Why the database file cannot be used; undefined when it can. */
 export type FileFault = "deleted" | "replaced" | "read-only";
@@ -14,6 +23,8 @@ export type FileFault = "deleted" | "replaced" | "read-only";
 export class SqliteFile {
   private readonly dev: number;
   private readonly ino: number;
+  /** When the file was last found sound. */
+  private soundAt = -Infinity;
 
   /** Records the identity of the file at `path`, which the connection has just opened. */
   constructor(private readonly path: string) {
@@ -22,7 +33,14 @@ export class SqliteFile {
     this.ino = opened.ino;
   }
 
+  /** As fault(), taking a sound verdict of the last RECENT_CHECK_MS as still true. */
+  recentFault(): FileFault | undefined {
+    return performance.now() - this.soundAt < RECENT_CHECK_MS ? undefined : this.fault();
+  }
+
   fault(): FileFault | undefined {
+    // A fault found here must hold for the reads after it too.
+    this.soundAt = -Infinity;
     const now = statSync(this.path, { throwIfNoEntry: false });
     if (!now) return "deleted";
     if (now.dev !== this.dev || now.ino !== this.ino) return "replaced";
@@ -33,6 +51,7 @@ export class SqliteFile {
     } catch {
       return "read-only"; // not ours to write, or a read-only file system
     }
+    this.soundAt = performance.now();
     return undefined;
   }
 }

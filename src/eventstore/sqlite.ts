@@ -2,7 +2,12 @@
  * The embedded engine: one SQLite file through better-sqlite3, in WAL mode with
  * synchronous=FULL so that an acknowledged write survives the process being killed (and
  * the machine losing power). better-sqlite3 is synchronous; each method runs one short
- * transaction, so the event loop is held for microseconds, never across a network wait.
+ * transaction, so the event loop is held for the commit's fsync, never across a network wait.
+ *
+ * Writes commit in groups (see sqlite-group-commit.ts): the calls that arrive together share
+ * one transaction and one fsync, each in a savepoint of its own with its own sequence check,
+ * decision and unique claims, so one call's conflict or refusal fails that call alone. Every
+ * call is answered only once the commit holding it is durable.
  *
  * Every method first checks that the file it has open is still the database at its path
  * (see sqlite-file.ts), and a write checks again after its commit, before it is answered:
@@ -22,8 +27,9 @@ import { dirname } from "node:path";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { DocumentCache } from "./document-cache.js";
 import { documentId, documentsTouched, reduceDocuments, type DocumentChange, type Projection } from "./projection.js";
-import { translateSqliteError } from "./sqlite-errors.js";
+import { isSqliteError, translateSqliteError } from "./sqlite-errors.js";
 import { SqliteFile } from "./sqlite-file.js";
+import { GroupCommit, type Outcome } from "./sqlite-group-commit.js";
 import { sqliteMigrations } from "./sqlite-migrations.js";
 import {
   SequenceConflict,
@@ -60,6 +66,9 @@ const BUSY_TIMEOUT_MS = 5000;
 /** Documents kept in memory unless the caller says otherwise: a few MB of small JSON documents. */
 export const DEFAULT_CACHE_CAPACITY = 10_000;
 
+/** Write calls committed together at most: bounds how long one commit holds the event loop. */
+export const MAX_BATCH = 64;
+
 export class SqliteEventStore implements EventStore {
   readonly engine = "sqlite";
   private readonly db: Database.Database;
@@ -71,6 +80,9 @@ export class SqliteEventStore implements EventStore {
   private seenDataVersion: number;
   /** The position of the last event the cache has accounted for. */
   private seenPosition: number;
+  /** Write calls waiting to share the next commit. */
+  private readonly writes = new GroupCommit(MAX_BATCH, (batch: readonly (() => Written)[]) => this.commitBatch(batch));
+  private commits = 0;
 
   constructor(
     path: string,
@@ -135,6 +147,9 @@ export class SqliteEventStore implements EventStore {
          ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state`,
       ),
       deleteDocument: db.prepare("DELETE FROM projection_documents WHERE projection = ? AND key = ?"),
+      savepoint: db.prepare("SAVEPOINT call"),
+      releaseSavepoint: db.prepare("RELEASE call"),
+      rollbackToSavepoint: db.prepare("ROLLBACK TO call"),
       dataVersion: db.prepare("PRAGMA data_version").pluck(),
       lastPosition: db.prepare("SELECT COALESCE(MAX(position), 0) FROM events").pluck(),
       eventsAfter: db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position"),
@@ -144,34 +159,70 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
+  /** Write transactions committed so far: write calls over commits is what group commit saves. */
+  get commitCount(): number {
+    return this.commits;
+  }
+
   async push(request: PushRequest): Promise<StoredEvent[]> {
-    return this.committed(() => this.pushInTransaction(request));
+    return this.writes.submit(() => this.pushInTransaction(request));
   }
 
   async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
-    // IMMEDIATE holds the write lock from the read on: no process can commit in between.
-    return this.committed(() => this.pushInTransaction(decide(this.readSnapshot(aggregate, projection, key))));
+    // Inside the batch's IMMEDIATE transaction, after the calls before it in the batch: no
+    // process can commit in between, and the decision sees what those calls wrote.
+    return this.writes.submit(() => this.pushInTransaction(decide(this.readSnapshot(aggregate, projection, key))));
   }
 
   /**
-   * Runs `write` in one IMMEDIATE transaction and answers once it is durably committed. The
-   * cache catches up inside the transaction, where no other connection can commit, so after
-   * the commit the documents this write changed are exactly what the database holds.
+   * Runs a batch of writes in one IMMEDIATE transaction, each in a savepoint of its own, and
+   * returns once it is durably committed. A write that fails (a sequence conflict, a value
+   * taken, a decision that refuses) is rolled back alone and fails alone; a fault of the
+   * database fails the whole batch, and nothing of it is committed. The cache catches up
+   * inside the transaction, where no other connection can commit, and takes the documents
+   * the successful writes changed only after the commit, so it holds exactly what the
+   * database holds.
    */
-  private committed(write: () => Written): StoredEvent[] {
-    return this.usingFile(() => {
-      const { stored, changes } = this.db
+  private commitBatch(writes: readonly (() => Written)[]): Outcome<StoredEvent[]>[] {
+    return this.usingFile("now", () => {
+      const outcomes = this.db
         .transaction(() => {
           this.catchUp();
-          return write();
+          return writes.map((write) => this.inSavepoint(write));
         })
         .immediate();
-      for (const change of changes) this.cache.set(documentId(change), change.state);
-      if (stored.length > 0) this.seenPosition = stored.at(-1)!.position;
+      this.commits++;
+      for (const outcome of outcomes) {
+        if (!outcome.ok) continue;
+        const { stored, changes } = outcome.value;
+        for (const change of changes) this.cache.set(documentId(change), change.state);
+        if (stored.length > 0) this.seenPosition = stored.at(-1)!.position;
+      }
       // Committed, but to a file that may have gone meanwhile: answer only if it is still there.
       this.checkFile();
-      return stored;
+      return outcomes.map((outcome) => (outcome.ok ? { ok: true, value: outcome.value.stored } : outcome));
     });
+  }
+
+  /**
+   * Runs one call's write in a savepoint of its own. What SQLite raises is the database's
+   * fault and the whole batch's: it goes up untouched, to roll back the transaction whole,
+   * with no partial rollback attempted on a database in trouble. Anything else is the call's
+   * own (its sequence conflict, its taken value, its decision's refusal), undone alone.
+   */
+  private inSavepoint(write: () => Written): Outcome<Written> {
+    const s = this.statements;
+    s.savepoint.run();
+    try {
+      const written = write();
+      s.releaseSavepoint.run();
+      return { ok: true, value: written };
+    } catch (error) {
+      if (isSqliteError(error) || !this.db.inTransaction) throw error;
+      s.rollbackToSavepoint.run();
+      s.releaseSavepoint.run();
+      return { ok: false, error };
+    }
   }
 
   /**
@@ -244,14 +295,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
-    return this.usingFile(() => {
+    return this.usingFile("now", () => {
       const rows = this.statements.events.all(aggregate.type, aggregate.id, afterSequence) as EventRow[];
       return rows.map(toStoredEvent);
     });
   }
 
   async document<S>(projection: string, key: string): Promise<S | undefined> {
-    return this.usingFile(() => {
+    return this.usingFile("recent", () => {
       this.catchUp();
       const id = documentId({ projection, key });
       const cached = this.cache.get(id);
@@ -264,7 +315,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async documents<S>(projection: string): Promise<Document<S>[]> {
-    return this.usingFile(() => {
+    return this.usingFile("now", () => {
       const rows = this.statements.documents.all(projection) as { key: string; state: string }[];
       return rows.map((row) => ({ key: row.key, state: JSON.parse(row.state) as S }));
     });
@@ -272,7 +323,7 @@ export class SqliteEventStore implements EventStore {
 
   async snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>> {
     // One read transaction: another process cannot commit between the two reads.
-    return this.usingFile(() => this.db.transaction(() => this.readSnapshot<S>(aggregate, projection, key))());
+    return this.usingFile("now", () => this.db.transaction(() => this.readSnapshot<S>(aggregate, projection, key))());
   }
 
   private readSnapshot<S>(aggregate: AggregateRef, projection: string, key: string): Snapshot<S> {
@@ -282,12 +333,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    this.usingFile(() => this.db.prepare("SELECT 1").get());
+    this.usingFile("now", () => this.db.prepare("SELECT 1").get());
   }
 
-  /** Runs `work` on a file that is still the database, with SQLite's faults made StoreUnavailable. */
-  private usingFile<T>(work: () => T): T {
-    this.checkFile();
+  /**
+   * Runs `work` on a file that is still the database, with SQLite's faults made
+   * StoreUnavailable; "recent" takes a recent check's verdict (see sqlite-file.ts).
+   */
+  private usingFile<T>(check: "now" | "recent", work: () => T): T {
+    const fault = check === "now" ? this.file?.fault() : this.file?.recentFault();
+    if (fault) throw new StoreUnavailable(`the SQLite file was ${fault}`);
     try {
       return work();
     } catch (error) {
@@ -301,7 +356,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.writes.drain();
+    this.db.close();
   }
 }
 

@@ -8,9 +8,13 @@
  * "unknown" for anything else, protocol and code names), so that no caller can grow the
  * number of series.
  */
+import { performance } from "node:perf_hooks";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { CallLabels, CallObserver, ConnectionObserver, EndCall, HttpVersion, Limit, LimitObserver } from "./edge-observer.js";
 import type { AppendOutcome, PoolUse, StoreObserver } from "./store-observer.js";
+import { Tallies } from "./tallies.js";
+
+type CallLabelName = "service" | "method" | "protocol";
 
 /** From a cached read (about a millisecond) to a call that waited for the database to give up (10 s). */
 const CALL_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -19,26 +23,33 @@ const APPEND_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.0
 
 export class ServiceMetrics implements CallObserver, ConnectionObserver, LimitObserver, StoreObserver {
   private readonly registry = new Registry();
-  private readonly calls: Counter<"service" | "method" | "protocol" | "code">;
   private readonly callSeconds: Histogram<"service" | "method" | "protocol">;
-  private readonly inFlight: Gauge<"service" | "method" | "protocol">;
   private readonly connections: Gauge<"version">;
   private readonly connectionsOpened: Counter<"version">;
-  private readonly streams: Gauge;
   private readonly refusals: Counter<"limit">;
   private readonly appendSeconds: Histogram<"engine" | "outcome">;
   private readonly cacheLookups: Counter<"cache" | "result">;
   private readonly cacheEntries: Gauge<"cache">;
   private readonly pools: (() => PoolUse)[] = [];
+  // What every call and stream moves is tallied here and reported when scraped (see tallies.ts).
+  private readonly callsEnded = new Tallies<CallLabelName | "code">();
+  private readonly callsInFlight = new Tallies<CallLabelName>();
+  private openStreams = 0;
 
   constructor() {
     const registers = [this.registry];
+    const { callsEnded, callsInFlight } = this;
+    const openStreams = () => this.openStreams;
     collectDefaultMetrics({ register: this.registry });
-    this.calls = new Counter({
+    // Registered, and read at scrape time from the tallies.
+    new Counter({
       name: "lps_rpc_calls_total",
       help: "Calls ended, by service, method, protocol and final code",
       labelNames: ["service", "method", "protocol", "code"],
       registers,
+      collect() {
+        callsEnded.reportTo(this);
+      },
     });
     this.callSeconds = new Histogram({
       name: "lps_rpc_call_duration_seconds",
@@ -47,11 +58,14 @@ export class ServiceMetrics implements CallObserver, ConnectionObserver, LimitOb
       buckets: CALL_BUCKETS,
       registers,
     });
-    this.inFlight = new Gauge({
+    new Gauge({
       name: "lps_rpc_calls_in_flight",
       help: "Calls begun and not yet ended",
       labelNames: ["service", "method", "protocol"],
       registers,
+      collect() {
+        callsInFlight.reportTo(this);
+      },
     });
     this.connections = new Gauge({
       name: "lps_http_connections_open",
@@ -65,7 +79,14 @@ export class ServiceMetrics implements CallObserver, ConnectionObserver, LimitOb
       labelNames: ["version"],
       registers,
     });
-    this.streams = new Gauge({ name: "lps_http2_streams_open", help: "HTTP/2 streams open", registers });
+    new Gauge({
+      name: "lps_http2_streams_open",
+      help: "HTTP/2 streams open",
+      registers,
+      collect() {
+        this.set(openStreams());
+      },
+    });
     this.refusals = new Counter({
       name: "lps_limit_refusals_total",
       help: "Requests or connections refused by a limit, by the limit",
@@ -119,13 +140,14 @@ export class ServiceMetrics implements CallObserver, ConnectionObserver, LimitOb
   }
 
   callStarted(call: CallLabels): EndCall {
-    const labels = { service: call.service, method: call.method, protocol: call.protocol };
-    this.inFlight.inc(labels);
-    const stopTimer = this.callSeconds.startTimer(labels);
+    const key = `${call.service}/${call.method}/${call.protocol}`;
+    const inFlight = this.callsInFlight.of(key, () => ({ service: call.service, method: call.method, protocol: call.protocol }));
+    inFlight.value++;
+    const started = performance.now();
     return once((code: string) => {
-      stopTimer();
-      this.inFlight.dec(labels);
-      this.calls.inc({ ...labels, code });
+      inFlight.value--;
+      this.callSeconds.observe(inFlight.labels, (performance.now() - started) / 1000);
+      this.callsEnded.of(`${key}/${code}`, () => ({ ...inFlight.labels, code })).value++;
     });
   }
 
@@ -136,8 +158,8 @@ export class ServiceMetrics implements CallObserver, ConnectionObserver, LimitOb
   }
 
   streamOpened(): () => void {
-    this.streams.inc();
-    return once(() => this.streams.dec());
+    this.openStreams++;
+    return once(() => this.openStreams--);
   }
 
   refused(limit: Limit): void {

@@ -141,7 +141,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       rest.notFound(req, res);
     });
     const tracking = metrics && connectionTracking(metrics);
-    const grpc = grpcDoor({ core, logger, maxRequestBytes });
+    const grpc = grpcDoor({ core, maxRequestBytes });
     listener = await listen(
       { host: config.host, port: config.port, tls, limits: config.connectionLimits, logger, limitObserver: metrics },
       {

@@ -7,11 +7,9 @@
  */
 import { toBinary } from "@bufbuild/protobuf";
 import type { ConnectError } from "@connectrpc/connect";
-import { AsyncResource } from "node:async_hooks";
 import http2 from "node:http2";
-import { currentCallContext } from "../call-context/call-context.js";
+import { bindToCallContext, currentCallContext } from "../call-context/call-context.js";
 import { REQUEST_ID_HEADER } from "../call-context/request-id.js";
-import type { Logger } from "../logger.js";
 import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { Call, CallOutcome } from "./call/call.js";
 import type { StreamListener } from "./listener.js";
@@ -27,7 +25,6 @@ import { requestHeaders } from "./wire/request-headers.js";
 
 export interface GrpcDoorOptions {
   readonly core: CallCore;
-  readonly logger: Logger;
   /** Larger request messages are refused with ResourceExhausted. */
   readonly maxRequestBytes: number;
 }
@@ -40,18 +37,17 @@ const ACCEPT_ENCODING = `${GZIP},identity`;
 /** "application/grpc" and "application/grpc+proto"; "+json" and gRPC-Web are not this door's. */
 export function isGrpcProto(contentType: string | undefined): boolean {
   if (!contentType) return false;
+  if (contentType === "application/grpc" || contentType === "application/grpc+proto") return true;
   const type = contentType.split(";", 1)[0]!.trim().toLowerCase();
   return type === "application/grpc" || type === "application/grpc+proto";
 }
 
 export function grpcDoor(options: GrpcDoorOptions): StreamListener {
-  const { core, logger, maxRequestBytes } = options;
-  const onStreamError = (error: Error) => logger.debug({ err: error }, "gRPC stream failed");
+  const { core, maxRequestBytes } = options;
 
   return (stream, headers, rawHeaders) => {
     const path = headers[":path"] ?? "";
     if (headers[":method"] !== "POST" || !isGrpcProto(headers["content-type"]) || core.streaming.has(path)) return false;
-    stream.on("error", onStreamError);
     const method = core.unary.get(path);
     if (method) serve(stream, headers, rawHeaders, method);
     else refuse(stream, core.unknown(path, "grpc"));
@@ -82,7 +78,6 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
       problem = unsupportedRequest(`grpc-encoding "${encoding.slice(0, 40)}" is not supported; use gzip or identity`);
     }
     if (problem) return refuse(stream, call.fail(problem).error!);
-    const offersGzip = acceptsGzip(headers["grpc-accept-encoding"] as string | undefined);
 
     const chunks: Buffer[] = [];
     let received = 0;
@@ -100,9 +95,9 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
       refuse(stream, refused.error!);
     };
     // Stream events come in the connection's async context: this one runs in the call's.
-    const onEnd = AsyncResource.bind(() => {
+    const onEnd = bindToCallContext(() => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      void run(call, body, encoding === GZIP).then((outcome) => answer(stream, call, outcome, offersGzip));
+      void run(call, body, encoding === GZIP).then((outcome) => answer(stream, headers, call, outcome));
     });
     stream.on("data", onData);
     stream.once("end", onEnd);
@@ -120,10 +115,13 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
     return call.run(message);
   }
 
-  async function answer(stream: http2.ServerHttp2Stream, call: Call, outcome: CallOutcome, offersGzip: boolean): Promise<void> {
+  async function answer(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, call: Call, outcome: CallOutcome): Promise<void> {
     if (outcome.error) return refuse(stream, outcome.error, outcome.header, outcome.trailer);
     let data: Uint8Array = toBinary(call.method.output, outcome.message);
-    const compress = offersGzip && data.byteLength >= COMPRESS_MIN_BYTES && !isLoopback(stream.session?.socket?.remoteAddress);
+    const compress =
+      data.byteLength >= COMPRESS_MIN_BYTES &&
+      acceptsGzip(headers["grpc-accept-encoding"] as string | undefined) &&
+      !isLoopback(stream.session?.socket?.remoteAddress);
     if (compress) data = await gzip(data);
     if (stream.closed || stream.destroyed) return;
     const head = responseHead();

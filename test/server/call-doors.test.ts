@@ -45,7 +45,7 @@ beforeAll(async () => {
       request: (req, res) => {
         if (!rpc.handle(req, res)) res.writeHead(404).end();
       },
-      stream: grpcDoor({ core, logger, maxRequestBytes: 1024 }),
+      stream: grpcDoor({ core, maxRequestBytes: 1024 }),
     },
   );
   baseUrl = `http://127.0.0.1:${listener.address.port}`;

@@ -154,6 +154,73 @@ export function describeEventStoreContract(engine: string, harness: () => StoreH
       expect((await store.events({ type: "notebook", id: "a" })).length).toBe(1);
     });
 
+    it("gives each of many concurrent writes its own outcome: conflicts, refusals and taken values fail alone", async () => {
+      for (let i = 0; i < 10; i++) await store.push({ creator: "u", appends: [append(`moved${i}`, 0, note("setup"))] });
+      await store.push({ creator: "u", appends: [append("holder", 0, note("setup"))], claim: [{ kind: "name", value: "held" }] });
+      const refusal = (i: number) => new Error(`refused ${i}`);
+      const hotSeen: number[] = [];
+      // Calls of four kinds, interleaved, all in flight at once; `fails` says what each must answer.
+      const calls = Array.from({ length: 48 }, (_, i) => {
+        const text = `call ${i}`;
+        switch (i % 4) {
+          case 0: // a new notebook claiming a free name: written
+            return { i, fails: undefined, run: store.push({ creator: "u", appends: [append(`new${i}`, 0, note(text))], claim: [{ kind: "name", value: `free${i}` }] }) };
+          case 1: // a stale sequence, whose claim must then be rolled back with it
+            return { i, fails: SequenceConflict, run: store.push({ creator: "u", appends: [append(`fresh${i}`, 0, note(text)), append(`moved${i % 10}`, 0, note(text))], claim: [{ kind: "name", value: `lost${i}` }] }) };
+          case 2: // a decision on one shared notebook, every other one refusing
+            return {
+              i,
+              fails: i % 8 === 6 ? Error : undefined,
+              run: store.decide<{ count: number }>({ type: "notebook", id: "hot" }, noteCounter.name, "hot", (model) => {
+                expect(model.state?.count ?? 0).toBe(model.sequence);
+                if (i % 8 === 6) throw refusal(i);
+                hotSeen.push(model.sequence);
+                return { creator: "u", appends: [append("hot", model.sequence, note(text))] };
+              }),
+            };
+          default: // a name somebody holds
+            return { i, fails: UniqueConstraintTaken, run: store.push({ creator: "u", appends: [append(`taker${i}`, 0, note(text))], claim: [{ kind: "name", value: "held" }] }) };
+        }
+      });
+      const settled = await Promise.allSettled(calls.map((call) => call.run));
+
+      settled.forEach((result, n) => {
+        const { i, fails } = calls[n]!;
+        if (fails === undefined) {
+          expect(result.status).toBe("fulfilled");
+          const stored = (result as PromiseFulfilledResult<{ payload: unknown }[]>).value;
+          expect(stored.map((e) => e.payload)).toEqual([{ text: `call ${i}` }]);
+          return;
+        }
+        expect(result.status).toBe("rejected");
+        const reason = (result as PromiseRejectedResult).reason as Error;
+        if (fails === SequenceConflict) expect(reason).toEqual(new SequenceConflict({ type: "notebook", id: `moved${i % 10}` }));
+        else if (fails === UniqueConstraintTaken) expect(reason).toEqual(new UniqueConstraintTaken({ kind: "name", value: "held" }));
+        else expect(reason).toEqual(refusal(i));
+      });
+
+      for (const { i, fails } of calls) {
+        if (i % 4 === 0) expect((await store.events({ type: "notebook", id: `new${i}` })).map((e) => e.sequence)).toEqual([1]);
+        if (i % 4 === 1) {
+          expect(fails).toBe(SequenceConflict);
+          expect(await store.events({ type: "notebook", id: `fresh${i}` })).toEqual([]);
+          expect(await store.document(noteCounter.name, `fresh${i}`)).toBeUndefined();
+          expect(await store.document(noteCounter.name, `moved${i % 10}`)).toEqual({ count: 1, last: 1 });
+          // The failed call's claim went with it: the name is free.
+          await store.push({ creator: "u", appends: [append(`later${i}`, 0, note("x"))], claim: [{ kind: "name", value: `lost${i}` }] });
+        }
+        if (i % 4 === 3) expect(await store.events({ type: "notebook", id: `taker${i}` })).toEqual([]);
+      }
+      const decided = calls.filter((call) => call.i % 4 === 2 && call.fails === undefined).length;
+      expect(hotSeen.sort((a, b) => a - b)).toEqual(Array.from({ length: decided }, (_, n) => n));
+      expect((await store.events({ type: "notebook", id: "hot" })).map((e) => e.sequence)).toEqual(
+        Array.from({ length: decided }, (_, n) => n + 1),
+      );
+      expect(await store.document(noteCounter.name, "hot")).toEqual({ count: decided, last: decided });
+      // 11 setup notes, 12 new notebooks, the decided notes and the 12 later ones; nothing of a failed call.
+      expect(await store.document(noteTotal.name, "all")).toEqual({ count: 11 + 12 + decided + 12 });
+    });
+
     it("loses no update of a document that pushes to different aggregates share, across connections", async () => {
       const stores = [store, await h.reopen(), await h.reopen()];
       opened.push(...stores.slice(1));

@@ -46,8 +46,8 @@ export function guardSession(session: http2.ServerHttp2Session, limits: SessionL
       : setTimeout(() => {
           if (stream.state.remoteClose !== 1) stream.close(NGHTTP2_CANCEL);
         }, limits.requestTimeoutMs);
-    // Whoever serves the stream handles its errors too; this one keeps a stray error from
-    // ending the process.
+    // A stream's errors (a reset, a write after the client left) are the client's doing:
+    // logged at debug level here, for every stream, whoever serves it.
     stream.on("error", (error) => logger.debug({ err: error }, "HTTP/2 stream failed"));
     stream.once("close", () => {
       clearTimeout(request);

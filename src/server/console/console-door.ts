@@ -7,6 +7,7 @@
  */
 import type { HttpDoor, NodeRequest, NodeResponse } from "../http-door.js";
 import { builtConsoleDir, loadConsoleAssets, type ConsoleAsset } from "./console-assets.js";
+import { acceptsGzip } from "../wire/gzip.js";
 
 export const CONSOLE_PATH = "/console/";
 
@@ -96,15 +97,6 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(",").some((tag) => {
     const trimmed = tag.trim();
     return trimmed === "*" || trimmed.replace(/^W\//, "") === etag;
-  });
-}
-
-/** Accept-Encoding names gzip (or "*") without refusing it by q=0. */
-function acceptsGzip(acceptEncoding: string | undefined): boolean {
-  return (acceptEncoding ?? "").split(",").some((item) => {
-    const [coding, ...params] = item.trim().toLowerCase().split(";");
-    const refused = params.some((param) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(param));
-    return (coding === "gzip" || coding === "*") && !refused;
   });
 }
 

@@ -31,12 +31,13 @@ export function gzip(data: Uint8Array): Promise<Buffer> {
   return gzipAsync(data);
 }
 
-/** Whether a list of encodings, as accept-encoding headers give it, offers gzip. */
+/** Whether a list of encodings, as accept-encoding headers give it, offers gzip (or "*", any). */
 export function acceptsGzip(header: string | undefined | null): boolean {
   if (!header) return false;
   for (const part of header.split(",")) {
     const [name, ...params] = part.split(";");
-    if (name!.trim().toLowerCase() !== GZIP) continue;
+    const coding = name!.trim().toLowerCase();
+    if (coding !== GZIP && coding !== "*") continue;
     // "gzip;q=0" says no.
     return !params.some((param) => /^\s*q\s*=\s*0(\.0*)?\s*$/i.test(param));
   }
