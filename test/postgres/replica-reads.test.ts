@@ -65,7 +65,7 @@ describePostgres("replicas reading from memory", () => {
       expect(expectOk(await viaReader.call("admin", "GetLoginPolicy")).policy.secondFactors).toContain(SMS);
       expect((await orgPolicy(viaReader)).policy.secondFactors).toContain(SMS);
 
-      expectOk(await viaWriter.call("management", "AddCustomLoginPolicy", {}, { "x-zitadel-orgid": orgId }));
+      expectOk(await viaWriter.call("management", "AddCustomLoginPolicy", { allowUsernamePassword: true }, { "x-zitadel-orgid": orgId }));
       expect((await orgPolicy(viaReader)).isDefault).toBe(false);
       expectOk(await viaWriter.call("management", "ResetLoginPolicyToDefault", {}, { "x-zitadel-orgid": orgId }));
       expect((await orgPolicy(viaReader)).isDefault).toBe(true);
