@@ -1,38 +1,58 @@
 /**
- * The floor under the service's writes: bare commits of one small row each, through the
- * same driver, with the same durability and on the same disk as the service's database,
- * for the load generator to run like any other call.
+ * The floor under the service's writes: bare commits in a child process of their own
+ * (commit-floor-process.ts), for the load generator to run like any other call. In a child,
+ * as the service is, so that a SQLite commit's fsync holds that process's event loop and
+ * not the load generator's, and both sides pay the same hop between processes.
  */
-import Database from "better-sqlite3";
-import { setImmediate as yieldToEvents } from "node:timers/promises";
-import pg from "pg";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { Calls } from "./load-generator.js";
 
-const ROW = "payload of about the size of one event";
+const FLOOR = fileURLToPath(new URL("./commit-floor-process.js", import.meta.url));
 
-/**
- * SQLite in WAL mode with synchronous=FULL, as the service opens it, in this process. A
- * commit returns having waited for nothing but the disk, so each call then lets the event
- * loop turn, as the service's calls do, or the load generator's timers would never fire.
- */
-export function sqliteCommits(path: string): Calls {
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
-  db.exec("CREATE TABLE commits (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
-  const insert = db.prepare("INSERT INTO commits (payload) VALUES (?)");
-  return {
-    call: async () => {
-      insert.run(ROW);
-      await yieldToEvents();
-    },
-    close: () => db.close(),
-  };
+interface Answer {
+  readonly id?: number;
+  readonly ready?: boolean;
+  readonly error?: string;
+}
+
+/** SQLite in WAL mode with synchronous=FULL, as the service opens it. */
+export function sqliteCommits(path: string): Promise<Calls> {
+  return commitsInChild(["sqlite", path]);
 }
 
 /** PostgreSQL with its defaults (fsync and synchronous_commit on), one connection per caller. */
-export async function postgresCommits(databaseUrl: string, connections: number): Promise<Calls> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: connections });
-  await pool.query("CREATE TABLE commits (id bigserial PRIMARY KEY, payload text NOT NULL)");
-  return { call: async () => void (await pool.query("INSERT INTO commits (payload) VALUES ($1)", [ROW])), close: () => void pool.end() };
+export function postgresCommits(databaseUrl: string, connections: number): Promise<Calls> {
+  return commitsInChild(["postgres", databaseUrl, String(connections)]);
+}
+
+async function commitsInChild(args: string[]): Promise<Calls> {
+  const child = fork(FLOOR, args, { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  let next = 0;
+  await new Promise<void>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the commit floor exited with ${code} before it was ready`)));
+    child.on("message", (answer: Answer) => {
+      if (answer.ready) return resolve();
+      const asked = waiting.get(answer.id!);
+      waiting.delete(answer.id!);
+      if (answer.error) asked?.reject(new Error(answer.error));
+      else asked?.resolve();
+    });
+  });
+  child.removeAllListeners("exit");
+  child.on("exit", () => {
+    for (const asked of waiting.values()) asked.reject(new Error("the commit floor exited"));
+    waiting.clear();
+  });
+  return {
+    call: () =>
+      new Promise<void>((resolve, reject) => {
+        const id = next++;
+        waiting.set(id, { resolve, reject });
+        child.send({ id });
+      }),
+    close: () => child.disconnect(),
+  };
 }

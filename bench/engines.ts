@@ -41,7 +41,7 @@ function sqliteEngine(): Engine {
     // better-sqlite3 is synchronous: one process commits one transaction at a time.
     concurrentCommits: false,
     newDatabase: async () => `sqlite:${join(dir, `lps-${++databases}.db`)}`,
-    commits: async () => sqliteCommits(join(dir, `commits-${++databases}.db`)),
+    commits: () => sqliteCommits(join(dir, `commits-${++databases}.db`)),
     close: async () => {},
   };
 }

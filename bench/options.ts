@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 
 /** In the order they run. */
-export const SCENARIOS = ["reads", "management", "writes", "history", "memory", "watchers"] as const;
+export const SCENARIOS = ["reads", "management", "writes", "history", "memory", "watchers", "population"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const ENGINES = ["sqlite", "postgres"] as const;
@@ -31,6 +31,10 @@ export interface BenchOptions {
   readonly watchers: number;
   /** Changes of the watched policy in the watchers scenario. */
   readonly changes: number;
+  /** Calls the writers racing on one policy make, counting the Aborted answers. */
+  readonly raceCalls: number;
+  /** Organizations, each with a user and a token, that the population scenario adds. */
+  readonly population: number;
   readonly scenarios: ReadonlySet<Scenario>;
   readonly engines: readonly EngineName[];
   /** initdb and pg_ctl, for the postgres engine. */
@@ -44,13 +48,35 @@ export class UsageError extends Error {
 export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup S] [--rounds N] [--concurrency N]
                       [--scenarios ${SCENARIOS.join(",")}] [--engines ${ENGINES.join(",")}]
                       [--memory-duration S] [--history-events N] [--watchers N] [--changes N]
+                      [--race-calls N] [--population N]
                       [--postgres-bin DIR]
 Each flag also reads from LPS_BENCH_<FLAG> (LPS_BENCH_DURATION=5). --quick runs every
-scenario briefly (under a minute); the defaults run each for 10 s after 2 s of warm-up.`;
+scenario briefly (a few minutes, a tenth of the racing calls and of the population); the
+defaults run each for 10 s after 2 s of warm-up.`;
 
 const DEFAULTS = { concurrency: "16", scenarios: SCENARIOS.join(","), engines: "sqlite", "history-events": "10000" };
-const FULL = { ...DEFAULTS, duration: "10", warmup: "2", rounds: "5", "memory-duration": "30", watchers: "1000", changes: "1000" };
-const QUICK = { ...DEFAULTS, duration: "0.8", warmup: "0.2", rounds: "2", "memory-duration": "3", watchers: "200", changes: "100" };
+const FULL = {
+  ...DEFAULTS,
+  duration: "10",
+  warmup: "2",
+  rounds: "5",
+  "memory-duration": "30",
+  watchers: "1000",
+  changes: "1000",
+  "race-calls": "10000",
+  population: "100000",
+};
+const QUICK = {
+  ...DEFAULTS,
+  duration: "0.8",
+  warmup: "0.2",
+  rounds: "2",
+  "memory-duration": "3",
+  watchers: "200",
+  changes: "100",
+  "race-calls": "1000",
+  population: "10000",
+};
 
 const FLAGS = {
   quick: { type: "boolean" },
@@ -65,6 +91,8 @@ const FLAGS = {
   "history-events": { type: "string" },
   watchers: { type: "string" },
   changes: { type: "string" },
+  "race-calls": { type: "string" },
+  population: { type: "string" },
   "postgres-bin": { type: "string" },
 } as const;
 
@@ -96,6 +124,8 @@ export function parseBenchOptions(args: readonly string[], env: NodeJS.ProcessEn
     historyEvents: whole("history-events"),
     watchers: whole("watchers"),
     changes: whole("changes"),
+    raceCalls: whole("race-calls"),
+    population: whole("population"),
     scenarios: new Set(list("scenarios", raw("scenarios"), SCENARIOS)),
     engines: list("engines", raw("engines"), ENGINES),
     postgresBin: given("postgres-bin"),

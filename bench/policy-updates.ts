@@ -9,23 +9,25 @@ import { GrpcJsClient } from "../harness/grpc-js-client.js";
 import type { Calls } from "./load-generator.js";
 import { okOrThrow, type Target } from "./policy-reads.js";
 
+export const POLICY_UPDATE = "UpdateLoginPolicy";
+
 /** Lifetimes start high, where the fixture and the other rows never set one. */
 const FIRST_LIFETIME_SECONDS = 1_000_000;
 
+/** The n-th update of a run: a lifetime of its own. */
+export function policyUpdate(n: number): object {
+  return {
+    allowUsernamePassword: true,
+    passwordlessType: "PASSWORDLESS_TYPE_ALLOWED",
+    passwordCheckLifetime: { seconds: String(FIRST_LIFETIME_SECONDS + n), nanos: 0 },
+  };
+}
+
 export function racingPolicyUpdates(target: Target): Calls {
   const client = new GrpcJsClient(target.address, undefined, {}, bearer(target.token));
-  let next = FIRST_LIFETIME_SECONDS;
+  let next = 0;
   return {
-    call: async () => {
-      const seconds = String(next++);
-      okOrThrow(
-        await client.call("admin", "UpdateLoginPolicy", {
-          allowUsernamePassword: true,
-          passwordlessType: "PASSWORDLESS_TYPE_ALLOWED",
-          passwordCheckLifetime: { seconds, nanos: 0 },
-        }),
-      );
-    },
+    call: async () => void okOrThrow(await client.call("admin", POLICY_UPDATE, policyUpdate(next++))),
     close: () => client.close(),
   };
 }

@@ -8,6 +8,7 @@ import { percentile, type LoadResult } from "./load-generator.js";
 import type { BenchOptions } from "./options.js";
 import type { Row } from "./row.js";
 import type { MemoryReport } from "./scenarios/memory.js";
+import type { PopulationReport } from "./scenarios/population.js";
 import { textTable } from "./text-table.js";
 
 const TITLES = ["engine", "scenario", "protocol", "callers", "calls/s", "p50 ms", "p99 ms", "errors", "server CPU",
@@ -94,5 +95,18 @@ export function memoryTable(report: MemoryReport): string {
   return (
     `\nServer memory (${report.engine}), each after a full garbage collection, over ` +
     `${report.load}:\n${textTable(["", "RSS MB", "heap used MB"], 1, rows)}`
+  );
+}
+
+export function populationTable(report: PopulationReport): string {
+  const rows = [
+    ["before", (report.before.rss / MB).toFixed(1), (report.before.heapUsed / MB).toFixed(1)],
+    ["after", (report.after.rss / MB).toFixed(1), (report.after.heapUsed / MB).toFixed(1)],
+    ["change", ((report.after.rss - report.before.rss) / MB).toFixed(1), ((report.after.heapUsed - report.before.heapUsed) / MB).toFixed(1)],
+  ];
+  return (
+    `\nServer memory (${report.engine}), each after a full garbage collection, before and after ` +
+    `${report.population.toLocaleString("en")} organizations, users and tokens were added and each user read once, ` +
+    `with at most ${report.cachedDocuments.toLocaleString("en")} documents in memory:\n${textTable(["", "RSS MB", "heap used MB"], 1, rows)}`
   );
 }

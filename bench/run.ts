@@ -12,11 +12,13 @@ import { EngineRun } from "./engine-run.js";
 import { openEngine, type Engine } from "./engines.js";
 import { prepareDatabase } from "./fixture.js";
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from "./options.js";
-import { header, memoryTable, resultsTable } from "./report.js";
+import { engineComparisons } from "./engine-comparison.js";
+import { header, memoryTable, populationTable, resultsTable } from "./report.js";
 import type { Row } from "./row.js";
 import { historyScenarios } from "./scenarios/history.js";
 import { managementScenarios } from "./scenarios/management.js";
 import { memoryScenario, type MemoryReport } from "./scenarios/memory.js";
+import { populationScenario, type PopulationReport } from "./scenarios/population.js";
 import { readScenarios } from "./scenarios/reads.js";
 import { watchersScenario } from "./scenarios/watchers.js";
 import { writeScenarios } from "./scenarios/writes.js";
@@ -25,6 +27,7 @@ import { startServiceUnderTest } from "./service-under-test.js";
 interface Results {
   readonly rows: Row[];
   readonly memory: MemoryReport[];
+  readonly population: PopulationReport[];
 }
 
 async function runEngine(options: BenchOptions, engine: Engine, baselines: Baselines, results: Results): Promise<void> {
@@ -50,6 +53,12 @@ async function runEngine(options: BenchOptions, engine: Engine, baselines: Basel
       results.rows.push(report.row);
       results.memory.push(report);
     }
+    // Last: it adds a large population to the database the other scenarios use.
+    if (scenarios.has("population")) {
+      const report = await populationScenario(run, databaseUrl);
+      results.rows.push(...report.rows);
+      results.population.push(report);
+    }
   } finally {
     await service.stop();
   }
@@ -57,7 +66,7 @@ async function runEngine(options: BenchOptions, engine: Engine, baselines: Basel
 
 async function main(options: BenchOptions): Promise<void> {
   const baselines = new Baselines();
-  const results: Results = { rows: [], memory: [] };
+  const results: Results = { rows: [], memory: [], population: [] };
   try {
     for (const name of options.engines) {
       const engine = await openEngine(name, options.postgresBin);
@@ -70,7 +79,9 @@ async function main(options: BenchOptions): Promise<void> {
   } finally {
     await baselines.close();
   }
-  process.stdout.write(header(options) + resultsTable(results.rows) + results.memory.map(memoryTable).join(""));
+  const rows = [...results.rows, ...engineComparisons(results.rows)];
+  const memory = [...results.memory.map(memoryTable), ...results.population.map(populationTable)];
+  process.stdout.write(header(options) + resultsTable(rows) + memory.join(""));
 }
 
 let options: BenchOptions | undefined;

@@ -13,10 +13,15 @@ import type { Target } from "./policy-reads.js";
 /** The service, called with the admin user's token. */
 export interface ServiceUnderTest extends Target {
   readonly pid: number;
+  /** The documents it keeps in memory at most (LPS_CACHED_DOCUMENTS). */
+  readonly cachedDocuments: number;
   /** Its memory after a full garbage collection (see harness/memory-probe.ts). */
   memory(): Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
 }
+
+/** The default of LPS_CACHED_DOCUMENTS, stated so that the report can say what the memory figures are for. */
+const CACHED_DOCUMENTS = 10_000;
 
 const PROBE = new URL("../harness/memory-probe.js", import.meta.url).href;
 
@@ -31,6 +36,7 @@ export async function startServiceUnderTest(databaseUrl: string, adminPatPath: s
       // One client address and one user make every call, as fast as they can.
       LPS_RATE_LIMIT_PER_ADDRESS: "0",
       LPS_RATE_LIMIT_PER_CALLER: "0",
+      LPS_CACHED_DOCUMENTS: String(CACHED_DOCUMENTS),
     },
     [],
     { execArgv: ["--expose-gc", "--import", PROBE], ipc: true, keepOutput: "until listening" },
@@ -40,6 +46,7 @@ export async function startServiceUnderTest(databaseUrl: string, adminPatPath: s
     url: server.url,
     address: new URL(server.url).host,
     pid: child.pid!,
+    cachedDocuments: CACHED_DOCUMENTS,
     token: server.adminToken,
     memory: () => memoryAfterGc(child),
     async stop() {

@@ -40,6 +40,8 @@ export interface Config {
   readonly jwt?: JwtSettings;
   /** How often readiness asks the database to answer; a slower answer counts as none. */
   readonly databaseCheckIntervalMs: number;
+  /** Documents (tokens, memberships, organizations, policies) each process keeps in memory at most. */
+  readonly cachedDocuments: number;
   /** Origins whose browser apps may call the service (CORS): exact origins, or ["*"] for any. */
   readonly corsOrigins: readonly string[];
   /** Who may read GET /metrics: nobody (not served), anyone, or holders of a token whose role grants iam.metrics.read. */
@@ -118,6 +120,11 @@ export const SETTINGS = {
     env: "LPS_DATABASE_STARTUP_WAIT_MS",
     fallback: "60000",
     help: "how long a start waits for PostgreSQL to become reachable",
+  },
+  cachedDocuments: {
+    env: "LPS_CACHED_DOCUMENTS",
+    fallback: "10000",
+    help: "documents (tokens, memberships, organizations, policies) kept in memory, least recently used out first; 0 for none",
   },
   tlsCert: { env: "LPS_TLS_CERT", flag: "tls-cert", fallback: "", help: "PEM certificate file; enables TLS with LPS_TLS_KEY" },
   tlsKey: { env: "LPS_TLS_KEY", flag: "tls-key", fallback: "", help: "PEM private key file" },
@@ -287,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
     rolesFile: raw("rolesFile") || undefined,
     jwt,
     databaseCheckIntervalMs: integer("databaseCheckIntervalMs", 10, 10 * 60 * 1000),
+    cachedDocuments: integer("cachedDocuments", 0, 10_000_000),
     corsOrigins: parseOrigins(raw("corsOrigins"), (text) => problem("corsOrigins", text)),
     metrics,
     replicas: integer("replicas", 1, 1000),

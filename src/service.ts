@@ -59,7 +59,10 @@ export async function openService(config: Config, logger: Logger, storeObserver?
   if (config.jwt && "file" in config.jwt.jwks && !existsSync(config.jwt.jwks.file)) {
     throw new Error(`LPS_JWKS_FILE: ${config.jwt.jwks.file} does not exist`);
   }
-  const store = await openEventStore(config.database, projections, logger, storeObserver);
+  const store = await openEventStore(config.database, projections, logger, {
+    observer: storeObserver,
+    cachedDocuments: config.cachedDocuments,
+  });
   try {
     const ids = new IdGenerator();
     const { instance, admin } = await setUpInstance(store, ids, {

@@ -25,9 +25,8 @@ export class Authenticator {
 
   async authenticate(authorization: string | null): Promise<Caller> {
     if (!authorization) throw tokenMissing();
-    const match = /^Bearer +(\S+)\s*$/i.exec(authorization);
-    if (!match || match[1]!.length > MAX_TOKEN_LENGTH) throw tokenInvalid("expected authorization: Bearer <token>");
-    const token = match[1]!;
+    const token = bearerToken(authorization);
+    if (!token) throw tokenInvalid("expected authorization: Bearer <token>");
     return JWT_SHAPE.test(token) ? this.fromJwt(token) : this.fromPersonalAccessToken(token);
   }
 
@@ -45,4 +44,16 @@ export class Authenticator {
     const claimedOrg = claims[RESOURCE_OWNER_CLAIM];
     return { userId: claims.sub, orgId: user?.orgId ?? (typeof claimedOrg === "string" ? claimedOrg : undefined) };
   }
+}
+
+/** The token of `authorization: Bearer <token>`, or undefined for a header of another shape. */
+function bearerToken(authorization: string): string | undefined {
+  const match = /^Bearer +(\S+)\s*$/i.exec(authorization);
+  return match && match[1]!.length <= MAX_TOKEN_LENGTH ? match[1] : undefined;
+}
+
+/** The key of the token document a header's personal access token is looked up by, if it carries one. */
+export function personalAccessTokenKey(authorization: string | null): string | undefined {
+  const token = authorization ? bearerToken(authorization) : undefined;
+  return token && !JWT_SHAPE.test(token) ? hashToken(token) : undefined;
 }

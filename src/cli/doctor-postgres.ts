@@ -13,7 +13,7 @@ import { fault, ok, warning, type Finding } from "./doctor-finding.js";
 const AREA = "database";
 const LATEST = Math.max(...postgresMigrations.map((step) => step.version));
 const TIMEOUT_MS = 5000;
-const TABLES = ["events", "projection_documents", "unique_constraints"];
+const TABLES = ["events", "projection_documents", "document_changes", "unique_constraints"];
 
 export interface PostgresTarget {
   readonly url: string;

@@ -13,6 +13,9 @@ export interface Cached {
   readonly state: unknown;
 }
 
+/** Documents kept in memory unless configured otherwise: a few MB of small JSON documents. */
+export const DEFAULT_CACHED_DOCUMENTS = 10_000;
+
 export class DocumentCache {
   /** Insertion order is recency order: a hit moves its entry to the end. */
   private readonly entries = new Map<string, Cached>();
@@ -37,6 +40,11 @@ export class DocumentCache {
     this.entries.delete(id);
     this.entries.set(id, { state: deepFreeze(state) });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** Replaces a document's state if it is held, leaving its place in the order; else nothing. */
+  refresh(id: string, state: unknown): void {
+    if (this.entries.has(id)) this.entries.set(id, { state: deepFreeze(state) });
   }
 
   delete(id: string): void {

@@ -2,6 +2,7 @@
  * Opens the engine the configuration names, with its schema migrated; with an observer,
  * the store reports its appends and its connection pool to it.
  */
+import { DEFAULT_CACHED_DOCUMENTS } from "./document-cache.js";
 import type { Logger } from "../logger.js";
 import type { StoreObserver } from "../metrics/store-observer.js";
 import { ObservedEventStore } from "./observed-store.js";
@@ -23,23 +24,34 @@ export type DatabaseConfig =
       readonly startupWaitMs: number;
     };
 
+export interface StoreOptions {
+  readonly observer?: StoreObserver;
+  /** Documents kept in memory at most. */
+  readonly cachedDocuments?: number;
+}
+
 export async function openEventStore(
   database: DatabaseConfig,
   projections: readonly Projection[],
   logger: Logger,
-  observer?: StoreObserver,
+  { observer, cachedDocuments = DEFAULT_CACHED_DOCUMENTS }: StoreOptions = {},
 ): Promise<EventStore> {
-  const store = await openEngine(database, projections, logger);
+  const store = await openEngine(database, projections, logger, cachedDocuments);
   if (!observer) return store;
   if (store instanceof PostgresEventStore) observer.watchPool(() => store.poolUse());
   return new ObservedEventStore(store, observer);
 }
 
-function openEngine(database: DatabaseConfig, projections: readonly Projection[], logger: Logger): Promise<EventStore> | EventStore {
+function openEngine(
+  database: DatabaseConfig,
+  projections: readonly Projection[],
+  logger: Logger,
+  cacheCapacity: number,
+): Promise<EventStore> | EventStore {
   switch (database.engine) {
     case "sqlite":
-      return new SqliteEventStore(database.path, projections);
+      return new SqliteEventStore(database.path, projections, cacheCapacity);
     case "postgres":
-      return PostgresEventStore.open(database, projections, logger);
+      return PostgresEventStore.open({ ...database, cacheCapacity }, projections, logger);
   }
 }

@@ -38,4 +38,36 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "document changes, for replicas' caches",
+    // One row per document, naming the transaction that last changed it (see
+    // postgres-freshness.ts): replicas keep documents in memory and ask, on each read
+    // call, which documents transactions they may not have seen yet have changed. A
+    // trigger keeps it, so that every change counts, a push's or a hand edit's (TRUNCATE
+    // aside, which fires no row trigger).
+    sql: `
+      CREATE TABLE document_changes (
+        projection text COLLATE "C" NOT NULL,
+        key        text COLLATE "C" NOT NULL,
+        tx         xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        PRIMARY KEY (projection, key)
+      );
+      CREATE INDEX document_changes_tx ON document_changes (tx);
+      CREATE FUNCTION note_document_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          INSERT INTO document_changes (projection, key) VALUES (OLD.projection, OLD.key)
+          ON CONFLICT (projection, key) DO UPDATE SET tx = pg_current_xact_id();
+        ELSE
+          INSERT INTO document_changes (projection, key) VALUES (NEW.projection, NEW.key)
+          ON CONFLICT (projection, key) DO UPDATE SET tx = pg_current_xact_id();
+        END IF;
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER projection_documents_changed AFTER INSERT OR UPDATE OR DELETE ON projection_documents
+      FOR EACH ROW EXECUTE FUNCTION note_document_change();
+    `,
+  },
 ];

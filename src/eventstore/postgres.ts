@@ -1,6 +1,15 @@
 /**
- * The engine for many replicas: one PostgreSQL database shared by every process, through a
- * pool of connections per process (node-postgres).
+ * The engine for many replicas: one PostgreSQL database shared by every process, through
+ * connections each process pools (node-postgres).
+ *
+ * Connections, sized from the load. Reads need one: a process makes one check at a time
+ * (postgres-freshness.ts), which serves every read call that arrives meanwhile, so a second
+ * connection would only idle. Writes need the rest: a write holds its connection for its
+ * transaction, waits for an aggregate's lock included, so by Little's law a process needs
+ * (writes per second) × (transaction time) of them, and concurrent commits are what
+ * PostgreSQL flushes to disk together. Writers queued on one hot policy hold connections
+ * while they wait; reads have their own, so they never wait behind them. LPS_DATABASE_POOL_SIZE
+ * is the sum (one pool, shared, when it is 1).
  *
  * Concurrency. Replicas append to the same aggregates, and a projection document may be
  * changed by pushes to different aggregates. A push is one READ COMMITTED transaction that
@@ -27,8 +36,13 @@
  * aggregate's events are in time order whichever replica wrote them; and a value that a
  * JavaScript Date holds exactly, so createdAt reads back exactly as the write reported it.
  *
- * Caching. None: every read asks the database, so no replica answers from a state older
- * than a write another replica has acknowledged.
+ * Reads. Documents are kept in memory (DocumentCache, bounded, least recently used first
+ * out) and kept exact by one check per read call that also brings what changed (see
+ * postgres-freshness.ts), so no replica answers from a state older than a write another
+ * replica has acknowledged, and a read call makes one round trip.
+ *
+ * Statements on a call's path are named, so each connection parses and plans them once
+ * (pg prepares a named statement on a connection the first time it runs there).
  *
  * Commits. A push that appends events NOTIFYs every replica from inside its transaction
  * (see postgres-commit-watch.ts), and tells this process's commit listeners itself once
@@ -40,9 +54,12 @@ import type { Logger } from "../logger.js";
 import type { PoolUse } from "../metrics/store-observer.js";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { documentId, documentsTouched, reduceDocuments, type DocumentRef, type Projection } from "./projection.js";
+import { DEFAULT_CACHED_DOCUMENTS, DocumentCache } from "./document-cache.js";
+import { FreshDocuments, HORIZON } from "./postgres-freshness.js";
 import { isConflict, isUnavailable, reasonOf } from "./postgres-errors.js";
 import { CommitFeed } from "./commit-feed.js";
 import { COMMIT_CHANNEL, postgresCommitWatch } from "./postgres-commit-watch.js";
+import { currentReadScope } from "./read-scope.js";
 import { migratePostgres } from "./postgres-migrate.js";
 import { describeDatabase, untilReachable } from "./postgres-startup.js";
 import {
@@ -62,6 +79,8 @@ export interface PostgresOptions {
   readonly url: string;
   readonly poolSize: number;
   readonly startupWaitMs: number;
+  /** Documents kept in memory at most. */
+  readonly cacheCapacity?: number;
 }
 
 /** Connecting, or waiting for a free connection of the pool, fails after this. */
@@ -74,6 +93,8 @@ const QUERY_TIMEOUT_MS = 15_000;
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 /** ping() settles within this, so that health turns not-serving soon after the database is gone. */
 const PING_TIMEOUT_MS = 3_000;
+/** Connections kept for reads (see the top of this file). */
+const READ_CONNECTIONS = 1;
 /** How the service's sessions are named in pg_stat_activity. */
 const APPLICATION_NAME = "lps";
 
@@ -85,9 +106,9 @@ export class PostgresEventStore implements EventStore {
   static async open(options: PostgresOptions, projections: readonly Projection[], logger: Logger): Promise<PostgresEventStore> {
     const database = describeDatabase(options.url);
     await untilReachable(() => migrate(options.url), { waitMs: options.startupWaitMs, database, logger });
-    const pool = new pg.Pool({
+    const connections = (max: number) => new pg.Pool({
       connectionString: options.url,
-      max: options.poolSize,
+      max,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       statement_timeout: STATEMENT_TIMEOUT_MS,
       query_timeout: QUERY_TIMEOUT_MS,
@@ -97,18 +118,37 @@ export class PostgresEventStore implements EventStore {
     });
     // An idle connection that breaks (the server restarted) is dropped, and a new one is
     // opened when needed; without this listener its error would end the process.
-    pool.on("error", (error) => logger.warn({ database, reason: reasonOf(error) }, "lost an idle PostgreSQL connection"));
+    const writes = connections(Math.max(1, options.poolSize - READ_CONNECTIONS));
+    const pools: Pools = { writes, reads: options.poolSize > READ_CONNECTIONS ? connections(READ_CONNECTIONS) : writes };
+    for (const pool of new Set([pools.reads, pools.writes])) {
+      pool.on("error", (error) => logger.warn({ database, reason: reasonOf(error) }, "lost an idle PostgreSQL connection"));
+    }
+    let horizon: string;
+    try {
+      const { rows } = await pools.reads.query<{ horizon: string }>(HORIZON);
+      horizon = rows[0]!.horizon;
+    } catch (error) {
+      await endPools(pools);
+      throw storeError(error, undefined);
+    }
     const commits = new CommitFeed(
       postgresCommitWatch({ url: options.url, applicationName: APPLICATION_NAME, logger, notify: () => commits.notify() }),
     );
-    return new PostgresEventStore(pool, projections, commits);
+    const cache = new DocumentCache(options.cacheCapacity ?? DEFAULT_CACHED_DOCUMENTS);
+    return new PostgresEventStore(pools, projections, cache, horizon, commits);
   }
 
+  private readonly fresh: FreshDocuments;
+
   private constructor(
-    private readonly pool: pg.Pool,
+    private readonly pools: Pools,
     private readonly projections: readonly Projection[],
+    cache: DocumentCache,
+    horizon: string,
     private readonly commits: CommitFeed,
-  ) {}
+  ) {
+    this.fresh = new FreshDocuments(cache, (name, text, values) => this.read(text, values, name), horizon);
+  }
 
   onCommit(listener: () => void): () => void {
     return this.commits.subscribe(listener);
@@ -116,28 +156,47 @@ export class PostgresEventStore implements EventStore {
 
   /** The pool's connections and waiting queries now, for metrics. */
   poolUse(): PoolUse {
-    const { totalCount, idleCount, waitingCount, options } = this.pool;
-    return { total: totalCount, idle: idleCount, waiting: waitingCount, max: options.max ?? 10 };
+    const pools = [...new Set([this.pools.reads, this.pools.writes])];
+    const sum = (count: (pool: pg.Pool) => number) => pools.reduce((total, pool) => total + count(pool), 0);
+    return {
+      total: sum((pool) => pool.totalCount),
+      idle: sum((pool) => pool.idleCount),
+      waiting: sum((pool) => pool.waitingCount),
+      max: sum((pool) => pool.options.max ?? 10),
+    };
   }
 
   async push(request: PushRequest): Promise<StoredEvent[]> {
-    return this.announced(await this.transaction(request.appends[0]?.aggregate, (client) => this.pushIn(client, request)));
+    return this.announced(await this.written(this.transaction(request.appends[0]?.aggregate, (client) => this.pushIn(client, request))));
   }
 
   async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
-    return this.announced(await this.transaction(aggregate, async (client) => {
-      // The aggregate's lock first, then the read: a racing writer waits here, and reads
-      // what this one commits. pushIn takes the same lock again, which PostgreSQL counts.
-      await lock(client, [aggregateLockName(aggregate)]);
-      const { rows } = await client.query<SnapshotRow<S>>(SNAPSHOT, [aggregate.type, aggregate.id, projection, key]);
-      return this.pushIn(client, decide(toSnapshot(rows[0]!)));
-    }));
+    return this.announced(
+      await this.written(
+        this.transaction(aggregate, async (client) => {
+          // The aggregate's lock first, then the read: a racing writer waits here, and reads
+          // what this one commits. pushIn takes the same lock again, which PostgreSQL counts.
+          await lock(client, [aggregateLockName(aggregate)]);
+          const { rows } = await client.query<SnapshotRow<S>>(named("lps-snapshot", SNAPSHOT, [aggregate.type, aggregate.id, projection, key]));
+          return this.pushIn(client, decide(toSnapshot(rows[0]!)));
+        }),
+      ),
+    );
   }
 
   /** This process's listeners hear of its own commits without waiting for the notification. */
   private announced(stored: StoredEvent[]): StoredEvent[] {
     if (stored.length > 0) this.commits.notify();
     return stored;
+  }
+
+  /** A call that wrote checks again at its next read, which then sees its write. */
+  private async written(commit: Promise<StoredEvent[]>): Promise<StoredEvent[]> {
+    try {
+      return await commit;
+    } finally {
+      currentReadScope()?.forget();
+    }
   }
 
   private async pushIn(client: pg.PoolClient, request: PushRequest): Promise<StoredEvent[]> {
@@ -156,28 +215,23 @@ export class PostgresEventStore implements EventStore {
     if (refs.length === 0) return;
     await lock(client, refs.map(documentLockName));
     const { rows } = await client.query<DocumentRef & { state: unknown }>(
-      `SELECT projection, key, state FROM projection_documents
-       WHERE (projection, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [refs.map((ref) => ref.projection), refs.map((ref) => ref.key)],
+      named(
+        "lps-load-documents",
+        `SELECT projection, key, state FROM projection_documents
+         WHERE (projection, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [refs.map((ref) => ref.projection), refs.map((ref) => ref.key)],
+      ),
     );
     const loaded = new Map(rows.map((row) => [documentId(row), row.state]));
     const changes = reduceDocuments(this.projections, events, loaded);
-    const saved = changes.filter((change) => change.state !== undefined);
-    const deleted = changes.filter((change) => change.state === undefined);
-    if (saved.length > 0) {
-      await client.query(
-        `INSERT INTO projection_documents (projection, key, state)
-         SELECT projection, key, state::json FROM unnest($1::text[], $2::text[], $3::text[]) AS d (projection, key, state)
-         ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state`,
-        [saved.map((c) => c.projection), saved.map((c) => c.key), saved.map((c) => JSON.stringify(c.state))],
-      );
-    }
-    if (deleted.length > 0) {
-      await client.query(
-        `DELETE FROM projection_documents WHERE (projection, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-        [deleted.map((c) => c.projection), deleted.map((c) => c.key)],
-      );
-    }
+    if (changes.length === 0) return;
+    await client.query(
+      named("lps-save-documents", SAVE_DOCUMENTS, [
+        changes.map((c) => c.projection),
+        changes.map((c) => c.key),
+        changes.map((c) => (c.state === undefined ? null : JSON.stringify(c.state))),
+      ]),
+    );
   }
 
   async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
@@ -190,11 +244,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async document<S>(projection: string, key: string): Promise<S | undefined> {
-    const rows = await this.read<{ state: S }>("SELECT state FROM projection_documents WHERE projection = $1 AND key = $2", [
-      projection,
-      key,
-    ]);
-    return rows[0]?.state;
+    return (await this.fresh.document({ projection, key }, currentReadScope())) as S | undefined;
   }
 
   async documents<S>(projection: string): Promise<Document<S>[]> {
@@ -204,7 +254,7 @@ export class PostgresEventStore implements EventStore {
   async snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>> {
     // One statement sees one snapshot of the database: a push commits its events and its
     // documents together, so the two values always belong together.
-    const rows = await this.read<SnapshotRow<S>>(SNAPSHOT, [aggregate.type, aggregate.id, projection, key]);
+    const rows = await this.read<SnapshotRow<S>>(SNAPSHOT, [aggregate.type, aggregate.id, projection, key], "lps-snapshot");
     return toSnapshot(rows[0]!);
   }
 
@@ -227,12 +277,13 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     this.commits.close();
-    await this.pool.end();
+    await endPools(this.pools);
   }
 
-  private async read<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+  /** One statement on a connection for reads; named, it is prepared on each connection once. */
+  private async read<R extends pg.QueryResultRow>(text: string, values: unknown[], name?: string): Promise<R[]> {
     try {
-      return (await this.pool.query<R>(text, values)).rows;
+      return (await this.pools.reads.query<R>({ name, text, values })).rows;
     } catch (error) {
       throw storeError(error, undefined);
     }
@@ -245,7 +296,7 @@ export class PostgresEventStore implements EventStore {
   private async transaction<T>(conflictOn: AggregateRef | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await this.pools.writes.connect();
     } catch (error) {
       throw storeError(error, conflictOn);
     }
@@ -270,6 +321,16 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
+/** Connections for reads (checks, and the rare read that misses), and for write transactions. */
+interface Pools {
+  readonly reads: pg.Pool;
+  readonly writes: pg.Pool;
+}
+
+async function endPools(pools: Pools): Promise<void> {
+  await Promise.all([...new Set([pools.reads, pools.writes])].map((pool) => pool.end()));
+}
+
 /** Migrates on a connection of its own, closed after, which also releases the migration lock. */
 async function migrate(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: APPLICATION_NAME });
@@ -289,9 +350,12 @@ async function migrate(url: string): Promise<void> {
 async function lock(client: pg.PoolClient, names: readonly string[]): Promise<Date> {
   const keys = [...new Set(names.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const { rows } = await client.query<{ now: Date }>(
-    `SELECT date_trunc('milliseconds', clock_timestamp()) AS now
-     FROM (SELECT count(pg_advisory_xact_lock(key)) FROM unnest($1::bigint[]) AS key) AS locked`,
-    [keys.map(String)],
+    named(
+      "lps-lock",
+      `SELECT date_trunc('milliseconds', clock_timestamp()) AS now
+       FROM (SELECT count(pg_advisory_xact_lock(key)) FROM unnest($1::bigint[]) AS key) AS locked`,
+      [keys.map(String)],
+    ),
   );
   return rows[0]!.now;
 }
@@ -308,18 +372,22 @@ const documentLockName = (ref: DocumentRef) => JSON.stringify(["document", ref.p
 async function appendEvents(client: pg.PoolClient, append: Append, creator: string, createdAt: Date): Promise<StoredEvent[]> {
   const { aggregate, expectedSequence, resourceOwner } = append;
   const current = await client.query<{ sequence: string }>(
-    "SELECT COALESCE(max(sequence), 0) AS sequence FROM events WHERE aggregate_type = $1 AND aggregate_id = $2",
-    [aggregate.type, aggregate.id],
+    named(
+      "lps-current-sequence",
+      "SELECT COALESCE(max(sequence), 0) AS sequence FROM events WHERE aggregate_type = $1 AND aggregate_id = $2",
+      [aggregate.type, aggregate.id],
+    ),
   );
   if (Number(current.rows[0]!.sequence) !== expectedSequence) throw new SequenceConflict(aggregate);
   if (append.events.length === 0) return [];
-  const inserted = await client.query<{ sequence: string; position: string }>(
-    `INSERT INTO events (aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at)
+  const inserted = await client.query<{ sequence: string; position: string }>({
+    name: "lps-insert-events",
+    text: `INSERT INTO events (aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at)
      SELECT $1, $2, $3::bigint + e.n, e.type, e.payload::json, $4, $5, $6
      FROM unnest($7::text[], $8::text[]) WITH ORDINALITY AS e (type, payload, n)
      ORDER BY e.n
      RETURNING sequence, position`,
-    [
+    values: [
       aggregate.type,
       aggregate.id,
       expectedSequence,
@@ -329,7 +397,7 @@ async function appendEvents(client: pg.PoolClient, append: Append, creator: stri
       append.events.map((event) => event.type),
       append.events.map((event) => JSON.stringify(event.payload)),
     ],
-  );
+  });
   const positions = new Map(inserted.rows.map((row) => [Number(row.sequence), Number(row.position)]));
   return append.events.map((event, i) => {
     const sequence = expectedSequence + i + 1;
@@ -385,6 +453,26 @@ function storeError(error: unknown, conflictOn: AggregateRef | undefined): unkno
   if (conflictOn && isConflict(error)) return new SequenceConflict(conflictOn);
   return error;
 }
+
+/** A named statement: prepared on a connection the first time it runs there. */
+function named(name: string, text: string, values: unknown[]): pg.QueryConfig {
+  return { name, text, values };
+}
+
+/**
+ * Saves a push's document changes in one statement, a null state deleting. (A trigger
+ * notes each change for the replicas' checks: see postgres-freshness.ts.)
+ */
+const SAVE_DOCUMENTS = `
+  WITH changes AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS c (projection, key, state)
+  ), saved AS (
+    INSERT INTO projection_documents (projection, key, state)
+    SELECT projection, key, state::json FROM changes WHERE state IS NOT NULL
+    ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state
+  )
+  DELETE FROM projection_documents d USING changes c
+  WHERE c.state IS NULL AND d.projection = c.projection AND d.key = c.key`;
 
 /** An aggregate's sequence and a document, in one statement: one snapshot of the database. */
 const SNAPSHOT = `SELECT (SELECT COALESCE(max(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2) AS sequence,

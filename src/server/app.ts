@@ -23,6 +23,7 @@ import { policyReachService } from "../api/policy-reach.js";
 import type { Config } from "../config.js";
 import type { EventStore } from "../eventstore/store.js";
 import { RateLimits } from "../access/rate-limits.js";
+import { callDocuments } from "../access/call-documents.js";
 import { accessRecheckInterceptor } from "../interceptors/access-recheck.js";
 import { authenticateInterceptor, type Authenticate } from "../interceptors/authenticate.js";
 import { authorizeInterceptor } from "../interceptors/authorize.js";
@@ -30,6 +31,7 @@ import { callerLogInterceptor } from "../interceptors/caller-log.js";
 import { errorStatusInterceptor } from "../interceptors/error-status.js";
 import { peerAddressKey } from "../api/context-keys.js";
 import { orgContextInterceptor } from "../interceptors/org-context.js";
+import { readScopeInterceptor } from "../interceptors/read-scope.js";
 import { addressRateLimitInterceptor, callerRateLimitInterceptor } from "../interceptors/rate-limit.js";
 import { STREAMING_CALLS, WATCH_STREAMS, streamingCallLimitInterceptor } from "../interceptors/streaming-call-limit.js";
 import type { Logger } from "../logger.js";
@@ -85,6 +87,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       errorStatus,
       addressRateLimitInterceptor(rateLimits),
       orgContextInterceptor(),
+      readScopeInterceptor((authorization, requestedOrgId) => callDocuments(authorization, requestedOrgId, instance.id)),
       authenticateInterceptor(authenticate),
       callerLogInterceptor(),
       callerRateLimitInterceptor(rateLimits),

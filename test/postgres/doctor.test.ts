@@ -114,7 +114,7 @@ describePostgres("lps doctor on PostgreSQL", () => {
     asReader.password = "";
     const diagnosis = await doctor(asReader.href);
     expect(diagnosis.code).toBe(3);
-    expect(databaseFaults(diagnosis)).toEqual([expect.stringMatching(/may not write events, projection_documents, unique_constraints/)]);
+    expect(databaseFaults(diagnosis)).toEqual([expect.stringMatching(/may not write events, projection_documents, document_changes, unique_constraints/)]);
   });
 
   it("a database the service has not set up yet is a warning", async () => {

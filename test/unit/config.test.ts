@@ -80,6 +80,14 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("keeps 10,000 documents in memory unless LPS_CACHED_DOCUMENTS says otherwise, none with 0", () => {
+    expect(loadConfig({}, []).cachedDocuments).toBe(10_000);
+    expect(loadConfig({ LPS_CACHED_DOCUMENTS: "0" }, []).cachedDocuments).toBe(0);
+    expect(problemsOf({ LPS_CACHED_DOCUMENTS: "lots" })).toEqual([
+      'LPS_CACHED_DOCUMENTS: must be a whole number from 0 to 10000000, got "lots"',
+    ]);
+  });
+
   it("refuses unknown flags", () => {
     expect(problemsOf({}, ["--prot", "1"])).toEqual([expect.stringContaining("--prot")]);
   });

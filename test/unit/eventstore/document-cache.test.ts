@@ -28,6 +28,21 @@ describe("the document cache", () => {
     expect(() => state.roles.push("Y")).toThrow(TypeError);
   });
 
+  it("refreshes a document it holds, in its place, and takes in none it does not", () => {
+    const cache = new DocumentCache(2);
+    cache.set("a", { n: 1 });
+    cache.set("b", { n: 2 });
+    cache.refresh("a", { n: 10 });
+    cache.refresh("c", { n: 3 });
+    expect(cache.size).toBe(2);
+    cache.set("d", { n: 4 }); // a is still the least recently used
+    expect(cache.get("a")).toBeUndefined();
+    expect(cache.get("b")).toEqual({ state: { n: 2 } });
+    cache.set("a", { n: 1 });
+    cache.refresh("a", undefined);
+    expect(cache.get("a")).toEqual({ state: undefined });
+  });
+
   it("holds nothing with capacity 0", () => {
     const cache = new DocumentCache(0);
     cache.set("a", 1);

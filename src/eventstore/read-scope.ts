@@ -1,0 +1,58 @@
+/**
+ * One call's reads, as the store sees them. A call reads a handful of documents (the
+ * caller's token, their memberships, the organization, a policy), one after another; an
+ * engine whose database is across a network (PostgreSQL) checks once per call, at its
+ * first read, that its memory holds what every other replica has committed, and fetches in
+ * the same round trip the documents the call named up front. Later reads of the call are
+ * answered from memory.
+ *
+ * A scope only lets the engine skip checks it has already made for the call: reads outside
+ * any scope (commands, the operator CLI, start-up) check every time.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DocumentRef } from "./projection.js";
+
+/**
+ * A document a call will read: by its key, or by a key held in a field of another
+ * document (the memberships of the token's user), which the engine resolves in the same
+ * round trip.
+ */
+export type WantedDocument = DocumentRef | KeyedByField;
+
+export interface KeyedByField {
+  readonly projection: string;
+  /** The document whose field holds the key; nothing is wanted if it does not exist. */
+  readonly keyFrom: DocumentRef & { readonly field: string };
+}
+
+/** What a scope has from its check: a call sees these states however full memory is. */
+export class ReadScope {
+  /** Settles when the call's check has been made; undefined before its first read. */
+  checked: Promise<void> | undefined;
+  /** The documents the check brought, by documentId; undefined state for one that does not exist. */
+  readonly documents = new Map<string, { readonly state: unknown }>();
+
+  constructor(readonly wanted: readonly WantedDocument[]) {}
+
+  /** After the call's own write, its next read checks again (and sees the write). */
+  forget(): void {
+    this.checked = undefined;
+    this.documents.clear();
+  }
+}
+
+const storage = new AsyncLocalStorage<ReadScope>();
+
+/** Runs a call's work, and everything it starts, as one scope of reads. */
+export function inReadScope<T>(wanted: readonly WantedDocument[], work: () => T): T {
+  return storage.run(new ReadScope(wanted), work);
+}
+
+/** The scope of the running call, if any. */
+export function currentReadScope(): ReadScope | undefined {
+  return storage.getStore();
+}
+
+export function isKeyedByField(wanted: WantedDocument): wanted is KeyedByField {
+  return "keyFrom" in wanted;
+}

@@ -1,0 +1,77 @@
+/**
+ * A replica's memory of PostgreSQL's documents, at the store: what a transaction commits is
+ * read next, even when it committed after a transaction that started later (the case that
+ * remembering "up to event position N" would miss), and even when memory holds one document.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import pg from "pg";
+import { createDatabase } from "../../harness/postgres-cluster.js";
+import { PostgresEventStore } from "../../src/eventstore/postgres.js";
+import { inReadScope } from "../../src/eventstore/read-scope.js";
+import { createLogger } from "../../src/logger.js";
+import { describePostgres } from "../support/describe-postgres.js";
+import { sharedClusterUrl } from "../support/test-postgres.js";
+
+describePostgres("documents in a replica's memory", () => {
+  describe.each([10_000, 1])("holding at most %i", (cacheCapacity) => {
+    let url: string;
+    let store: PostgresEventStore;
+    const sessions: pg.Client[] = [];
+
+    beforeAll(async () => {
+      url = await createDatabase(sharedClusterUrl());
+      store = await PostgresEventStore.open({ url, poolSize: 3, startupWaitMs: 0, cacheCapacity }, [], createLogger("silent"));
+    });
+
+    afterAll(async () => {
+      await Promise.all(sessions.map((session) => session.end()));
+      await store?.close();
+    });
+
+    async function session(): Promise<pg.Client> {
+      const client = new pg.Client(url);
+      await client.connect();
+      sessions.push(client);
+      return client;
+    }
+
+    const save = (client: pg.Client, key: string, value: number) =>
+      client.query(
+        `INSERT INTO projection_documents (projection, key, state) VALUES ('p', $1, $2::json)
+         ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state`,
+        [key, JSON.stringify({ value })],
+      );
+
+    it("read a transaction's changes when it commits after one that began after it", async () => {
+      const [early, late] = [await session(), await session()];
+      expect(await store.document("p", "slow")).toBeUndefined();
+      await early.query("BEGIN");
+      await save(early, "slow", 1); // takes its transaction ID now, commits last
+      await save(late, "quick", 1);
+      // Read (and remembered) while the early transaction is still open.
+      expect(await store.document("p", "quick")).toEqual({ value: 1 });
+      expect(await store.document("p", "slow")).toBeUndefined();
+      await early.query("COMMIT");
+      expect(await store.document("p", "slow")).toEqual({ value: 1 });
+      expect(await store.document("p", "quick")).toEqual({ value: 1 });
+    });
+
+    it("answer a call's reads from what its first read brought, and the next call from a new check", async () => {
+      const writer = await session();
+      await save(writer, "a", 1);
+      await save(writer, "b", 1);
+      const wanted = [{ projection: "p", key: "a" }, { projection: "p", key: "b" }];
+      await inReadScope(wanted, async () => {
+        expect(await store.document("p", "a")).toEqual({ value: 1 });
+        await save(writer, "b", 2);
+        // Within the call: one check, at its first read.
+        expect(await store.document("p", "b")).toEqual({ value: 1 });
+      });
+      await inReadScope(wanted, async () => {
+        expect(await store.document("p", "b")).toEqual({ value: 2 });
+        await writer.query("DELETE FROM projection_documents WHERE projection = 'p' AND key = 'a'");
+      });
+      await inReadScope(wanted, async () => expect(await store.document("p", "a")).toBeUndefined());
+    });
+  });
+});
