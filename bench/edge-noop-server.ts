@@ -21,7 +21,6 @@ import { grpcDoor } from "../src/server/grpc-door.js";
 import { listen } from "../src/server/listener.js";
 import { createRpcDoor } from "../src/server/rpc-door.js";
 import { createStatusMapper } from "../src/interceptors/status-mapping.js";
-import { POLICY_SERVICES } from "../src/service.js";
 
 const [adminAnswer, managementAnswer] = process.argv.slice(2);
 if (managementAnswer === undefined) throw new Error("usage: edge-noop-server.js <admin answer> <management answer>");
@@ -38,7 +37,7 @@ const services = [
 const maxRequestBytes = 1024 * 1024;
 const core = createCallCore({ services, toStatus, logger });
 const rpc = createRpcDoor({ core, services, logger, maxRequestBytes });
-const rest = createRestGateway({ services: POLICY_SERVICES, core, toStatus, logger, maxRequestBytes });
+const rest = createRestGateway({ services: services.map((served) => served.service), core, toStatus, logger, maxRequestBytes });
 
 // The service's own connection limits, as an operator who sets none gets them.
 const { connectionLimits } = loadConfig({}, []);

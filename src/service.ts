@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { AdminService } from "../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../gen/zitadel/management/v1/management_pb.js";
+import { SettingsService } from "../gen/zitadel/settings/v2/settings_service_pb.js";
 import { Authenticator } from "./access/authenticator.js";
 import { Authorizer } from "./access/authorizer.js";
 import { DeclaredPermissions } from "./access/declared-permissions.js";
@@ -31,7 +32,7 @@ import { LoginPolicyQueries } from "./query/login-policy-queries.js";
 import { projections } from "./projections/projections.js";
 
 /** The services whose methods are login-policy RPCs, each protected by its declared permission. */
-export const POLICY_SERVICES = [AdminService, ManagementService];
+export const POLICY_SERVICES = [AdminService, ManagementService, SettingsService];
 
 export interface Service {
   readonly store: EventStore;

@@ -12,9 +12,11 @@ import { ServerReflection as ServerReflectionV1 } from "../../gen/grpc/reflectio
 import { ServerReflection as ServerReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
+import { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { adminService } from "../api/admin.js";
 import { managementService } from "../api/management.js";
+import { settingsService } from "../api/settings.js";
 import type { Config } from "../config.js";
 import type { EventStore } from "../eventstore/store.js";
 import { RateLimits } from "../access/rate-limits.js";
@@ -45,7 +47,7 @@ import { openApiDoor } from "./openapi-door.js";
 import { badTargetDoor } from "./request-target.js";
 import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
 import { ServedDescriptors } from "./reflection/served-descriptors.js";
-import { createCallCore, servedService } from "./call/call-core.js";
+import { createCallCore, partlyServedService, servedService } from "./call/call-core.js";
 import { grpcDoor } from "./grpc-door.js";
 import type { HttpDoor } from "./http-door.js";
 import { withRequestContext, withStreamContext } from "./request-context.js";
@@ -100,6 +102,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const services = [
       servedService(AdminService, adminService(instance.id, commands, queries), interceptors),
       servedService(ManagementService, managementService(commands, queries), interceptors),
+      partlyServedService(SettingsService, settingsService(queries), interceptors),
       servedService(Health, healthService(readiness, descriptors.serviceNames), open, true),
       servedService(ServerReflectionV1, serverReflectionV1(descriptors), open, true),
       servedService(ServerReflectionV1alpha, serverReflectionV1alpha(descriptors), open, true),

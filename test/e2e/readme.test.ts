@@ -61,6 +61,14 @@ describe("the README", () => {
     expect(answers[3].details).toMatchObject({ resourceOwner: server.instance.id });
   });
 
+  it("has a curl call in 'Login settings, the v2 way' that reads the instance's settings", async () => {
+    const curls = commandsIn("Login settings, the v2 way").filter((c) => c.startsWith("curl "));
+    expect(curls).toHaveLength(1);
+    const answer = JSON.parse(await sh(curls[0]!, workdir));
+    expect(answer.settings).toMatchObject({ resourceOwnerType: "RESOURCE_OWNER_TYPE_INSTANCE", passkeysType: "PASSKEYS_TYPE_ALLOWED" });
+    expect(answer.details.resourceOwner).toBe(server.instance.id);
+  });
+
   it("has operator commands that work in sequence, each ID fed to the next", async () => {
     const commands = commandsIn("Operator commands");
     expect(commands).toHaveLength(4);

@@ -193,11 +193,29 @@ describe("every route", () => {
     expect(ok(await rest("GET", path, org()), "GET", path).isDefault).toBe(true);
   });
 
+  it("GET /v2/settings/login reads the login settings in effect, at ZITADEL's v2 path", async () => {
+    const path = "/v2/settings/login";
+    const { settings } = await call("GET", path, `${path}?ctx.orgId=${orgId}`);
+    expect(settings.resourceOwnerType).toBe("RESOURCE_OWNER_TYPE_INSTANCE");
+  });
+
+  it("answers 501 Unimplemented on the routes of SettingsService's other methods", async () => {
+    const unserved = Object.entries(openApi.paths)
+      .filter(([path]) => path.startsWith("/v2/") && path !== "/v2/settings/login")
+      .flatMap(([path, item]) => Object.keys(item!).map((method) => [method.toUpperCase(), path] as const));
+    expect(unserved).toHaveLength(12);
+    for (const [method, path] of unserved) {
+      exercised.add(`${method} ${path}`);
+      const answer = await rest(method, path, method === "PUT" ? { body: {} } : {});
+      failure(answer, 501, 12, "RPC-N0srv", "Errors.Request.MethodNotServed");
+    }
+  });
+
   it("covered every operation of the OpenAPI document, which are the annotated RPCs", () => {
     const documented = Object.entries(openApi.paths).flatMap(([path, item]) =>
       Object.keys(item!).map((method) => `${method.toUpperCase()} ${path}`),
     );
-    expect(documented).toHaveLength(19);
+    expect(documented).toHaveLength(32);
     expect([...exercised].sort()).toEqual(documented.sort());
   });
 });

@@ -2,6 +2,7 @@
 export const SERVED_SERVICES = [
   "zitadel.admin.v1.AdminService",
   "zitadel.management.v1.ManagementService",
+  "zitadel.settings.v2.SettingsService",
   "grpc.health.v1.Health",
   "grpc.reflection.v1.ServerReflection",
   "grpc.reflection.v1alpha.ServerReflection",
