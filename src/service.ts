@@ -28,6 +28,8 @@ import { JwtVerifier } from "./identity/jwt-verifier.js";
 import type { Logger } from "./logger.js";
 import type { StoreObserver } from "./metrics/store-observer.js";
 import type { InstanceDocument } from "./projections/instance-projection.js";
+import { EventSearchQueries } from "./query/event-search.js";
+import { IdentityQueries } from "./query/identity-queries.js";
 import { LoginPolicyQueries } from "./query/login-policy-queries.js";
 import { projections } from "./projections/projections.js";
 
@@ -39,6 +41,8 @@ export interface Service {
   readonly instance: InstanceDocument;
   readonly loginPolicyCommands: LoginPolicyCommands;
   readonly loginPolicyQueries: LoginPolicyQueries;
+  readonly eventSearchQueries: EventSearchQueries;
+  readonly identityQueries: IdentityQueries;
   readonly orgCommands: OrgCommands;
   readonly userCommands: UserCommands;
   readonly memberCommands: MemberCommands;
@@ -76,6 +80,8 @@ export async function openService(config: Config, logger: Logger, storeObserver?
       instance,
       loginPolicyCommands: new LoginPolicyCommands(store),
       loginPolicyQueries: new LoginPolicyQueries(store, instance.id),
+      eventSearchQueries: new EventSearchQueries(store),
+      identityQueries: new IdentityQueries(store),
       orgCommands: new OrgCommands(store, ids),
       userCommands: new UserCommands(store, ids),
       memberCommands: new MemberCommands(store, roles),

@@ -39,7 +39,10 @@ export class DeclaredPermissions {
   }
 }
 
-/** Instance-wide permissions ("iam.*") are granted by instance roles only. */
+/** Reading the event log, which spans every organization (ZITADEL's name for it). */
+export const EVENTS_READ = "events.read";
+
+/** Instance-wide permissions ("iam.*", and reading the whole event log) are granted by instance roles only. */
 export function isInstancePermission(permission: string): boolean {
-  return permission.startsWith("iam.");
+  return permission.startsWith("iam.") || permission === EVENTS_READ;
 }

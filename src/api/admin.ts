@@ -3,8 +3,12 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
 import { INSTANCE } from "../events/aggregates.js";
+import { AGGREGATE_TYPES, EVENT_TYPES } from "../events/event-catalog.js";
+import type { EventSearchQueries } from "../query/event-search.js";
+import type { IdentityQueries } from "../query/identity-queries.js";
 import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
 import { callerOf } from "./call-values.js";
+import { eventSearchFromProto, eventToProto, typeToProto } from "./event-converter.js";
 import { factorHandlers } from "./factor-handlers.js";
 import { loginPolicyToProto, settingsFromProto, writeDetails } from "./login-policy-converter.js";
 
@@ -12,6 +16,8 @@ export function adminService(
   instanceId: string,
   commands: LoginPolicyCommands,
   queries: LoginPolicyQueries,
+  events: EventSearchQueries,
+  identities: IdentityQueries,
 ): ServiceImpl<typeof AdminService> {
   const owner: PolicyOwner = { type: INSTANCE, id: instanceId };
   return {
@@ -23,5 +29,16 @@ export function adminService(
       return { details: writeDetails(result) };
     },
     ...factorHandlers(commands, { owner: () => owner, policy: () => queries.defaultPolicy() }),
+    async listEvents(req) {
+      const found = await events.search(eventSearchFromProto(req));
+      const names = await identities.userNames(new Set(found.map((event) => event.creator)));
+      return { events: found.map((event) => eventToProto(event, names.get(event.creator) ?? "")) };
+    },
+    listEventTypes() {
+      return { eventTypes: EVENT_TYPES.map(typeToProto) };
+    },
+    listAggregateTypes() {
+      return { aggregateTypes: AGGREGATE_TYPES.map(typeToProto) };
+    },
   };
 }

@@ -38,4 +38,19 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    // The event search (AdminService.ListEvents) filters by any of these columns and orders
+    // by creation time, then position: each index serves one filter and the order, so a
+    // page is a short range scan however long the log.
+    name: "event search",
+    sql: `
+      CREATE INDEX events_by_time ON events (created_at, position);
+      CREATE INDEX events_by_creator ON events (creator, created_at, position);
+      CREATE INDEX events_by_type ON events (type, created_at, position);
+      CREATE INDEX events_by_owner ON events (resource_owner, created_at, position);
+      CREATE INDEX events_by_aggregate_type ON events (aggregate_type, created_at, position);
+      CREATE INDEX events_by_aggregate_id ON events (aggregate_id, created_at, position);
+    `,
+  },
 ];

@@ -31,10 +31,12 @@ import {
   UniqueConstraintTaken,
   type Decision,
   type Document,
+  type EventFilter,
   type EventStore,
   type PushRequest,
   type Snapshot,
 } from "./store.js";
+import { eventSearchSql, type SqlDialect } from "./event-search-sql.js";
 
 /** What a push wrote: its events, and the documents they changed. */
 interface Written {
@@ -250,6 +252,11 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  async searchEvents(filter: EventFilter): Promise<StoredEvent[]> {
+    const query = eventSearchSql(filter, "*", SQLITE_DIALECT);
+    return this.usingFile(() => (this.db.prepare(query.text).all(...query.values) as EventRow[]).map(toStoredEvent));
+  }
+
   async document<S>(projection: string, key: string): Promise<S | undefined> {
     return this.usingFile(() => {
       this.catchUp();
@@ -304,6 +311,9 @@ export class SqliteEventStore implements EventStore {
     if (this.db.open) this.db.close();
   }
 }
+
+/** Times are the ISO 8601 text the events table keeps. */
+const SQLITE_DIALECT: SqlDialect = { parameter: () => "?", time: (at) => at.toISOString() };
 
 function toStoredEvent(row: EventRow): StoredEvent {
   return {

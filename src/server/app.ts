@@ -100,7 +100,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const { loginPolicyCommands: commands, loginPolicyQueries: queries } = service;
     // Health checks (which probes make every few seconds) and reflection are logged at debug level.
     const services = [
-      servedService(AdminService, adminService(instance.id, commands, queries), interceptors),
+      servedService(
+        AdminService,
+        adminService(instance.id, commands, queries, service.eventSearchQueries, service.identityQueries),
+        interceptors,
+      ),
       servedService(ManagementService, managementService(commands, queries), interceptors),
       partlyServedService(SettingsService, settingsService(queries), interceptors),
       servedService(Health, healthService(readiness, descriptors.serviceNames), open, true),

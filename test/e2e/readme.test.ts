@@ -61,6 +61,14 @@ describe("the README", () => {
     expect(answers[3].details).toMatchObject({ resourceOwner: server.instance.id });
   });
 
+  it("has a curl call in 'Search the event log' that lists the instance's latest events", async () => {
+    const curls = commandsIn("Search the event log").filter((c) => c.startsWith("curl "));
+    expect(curls).toHaveLength(1);
+    const { events } = JSON.parse(await sh(curls[0]!, workdir));
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((event: any) => event.aggregate.type.type === "instance")).toBe(true);
+  });
+
   it("has a curl call in 'Login settings, the v2 way' that reads the instance's settings", async () => {
     const curls = commandsIn("Login settings, the v2 way").filter((c) => c.startsWith("curl "));
     expect(curls).toHaveLength(1);

@@ -35,6 +35,8 @@ afterAll(async () => {
 /** Every file the services need: theirs and what they import, transitively. */
 const FILES = [
   "zitadel/admin/v1/admin.proto",
+  "zitadel/event/v1/event.proto",
+  "zitadel/v1/message.proto",
   "zitadel/management/v1/management.proto",
   "zitadel/policy/v1/login_policy.proto",
   "zitadel/idp/v1/idp.proto",

@@ -193,6 +193,20 @@ describe("every route", () => {
     expect(ok(await rest("GET", path, org()), "GET", path).isDefault).toBe(true);
   });
 
+  it("POST /admin/v1/events/_search searches the event log, newest first", async () => {
+    const path = "/admin/v1/events/_search";
+    const { events } = await call("POST", path, path, { body: { limit: 2, aggregateTypes: ["org"] } });
+    expect(events).toHaveLength(2);
+    expect(events[0].aggregate.type.type).toBe("org");
+  });
+
+  it("POST /admin/v1/events/types/_search and /admin/v1/aggregates/types/_search list what the log can hold", async () => {
+    const types = "/admin/v1/events/types/_search";
+    expect((await call("POST", types, types, { body: {} })).eventTypes.length).toBeGreaterThan(0);
+    const aggregates = "/admin/v1/aggregates/types/_search";
+    expect((await call("POST", aggregates, aggregates, { body: {} })).aggregateTypes.map((t: any) => t.type)).toContain("org");
+  });
+
   it("GET /v2/settings/login reads the login settings in effect, at ZITADEL's v2 path", async () => {
     const path = "/v2/settings/login";
     const { settings } = await call("GET", path, `${path}?ctx.orgId=${orgId}`);
@@ -215,7 +229,7 @@ describe("every route", () => {
     const documented = Object.entries(openApi.paths).flatMap(([path, item]) =>
       Object.keys(item!).map((method) => `${method.toUpperCase()} ${path}`),
     );
-    expect(documented).toHaveLength(32);
+    expect(documented).toHaveLength(35);
     expect([...exercised].sort()).toEqual(documented.sort());
   });
 });

@@ -64,7 +64,7 @@ describe("operations", () => {
   };
 
   it("are one per annotated RPC, at its route, named and tagged by its service", () => {
-    expect(rpcs).toHaveLength(32);
+    expect(rpcs).toHaveLength(35);
     for (const rpc of rpcs) {
       expect(operationOf(rpc)).toMatchObject({ operationId: `${rpc.parent.name}_${rpc.name}`, tags: [rpc.parent.name] });
     }

@@ -28,6 +28,7 @@ describePostgres("PostgreSQL migrations", () => {
     try {
       expect(await query(url, "SELECT version, name FROM schema_migrations")).toEqual([
         { version: 1, name: "events, projections, unique constraints" },
+        { version: 2, name: "event search" },
       ]);
       const aggregate = { type: "t", id: "1" };
       await stores[5]!.push({ creator: "u", appends: [{ aggregate, resourceOwner: "o", expectedSequence: 0, events: [{ type: "e", payload: {} }] }] });
@@ -40,10 +41,10 @@ describePostgres("PostgreSQL migrations", () => {
   it("refuse, in one sentence, a database that a newer release has migrated", async () => {
     const url = await createDatabase(sharedClusterUrl());
     await (await open(url)).close();
-    await query(url, "INSERT INTO schema_migrations (version, name) VALUES (2, 'from the future')");
+    await query(url, "INSERT INTO schema_migrations (version, name) VALUES (3, 'from the future')");
     const database = `127.0.0.1:${new URL(url).port}${new URL(url).pathname}`;
     await expect(open(url)).rejects.toThrow(
-      `cannot use PostgreSQL at ${database}: the database's schema is at version 2, newer than this release knows (1); run a release that knows it`,
+      `cannot use PostgreSQL at ${database}: the database's schema is at version 3, newer than this release knows (2); run a release that knows it`,
     );
   });
 });
