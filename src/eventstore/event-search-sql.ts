@@ -6,6 +6,20 @@
  */
 import type { EventFilter } from "./store.js";
 
+/**
+ * The indexes the search needs, the same on both engines (the "event search" migration):
+ * one per filter column, each followed by the order, so that a page is a short range scan
+ * however long the log.
+ */
+export const EVENT_SEARCH_INDEXES = `
+  CREATE INDEX events_by_time ON events (created_at, position);
+  CREATE INDEX events_by_creator ON events (creator, created_at, position);
+  CREATE INDEX events_by_type ON events (type, created_at, position);
+  CREATE INDEX events_by_owner ON events (resource_owner, created_at, position);
+  CREATE INDEX events_by_aggregate_type ON events (aggregate_type, created_at, position);
+  CREATE INDEX events_by_aggregate_id ON events (aggregate_id, created_at, position);
+`;
+
 export interface SqlDialect {
   /** The placeholder of the n-th parameter, from 1. */
   readonly parameter: (n: number) => string;

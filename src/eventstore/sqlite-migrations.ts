@@ -1,4 +1,5 @@
 /** The SQLite schema, as ordered steps. */
+import { EVENT_SEARCH_INDEXES } from "./event-search-sql.js";
 import type { Migration } from "./migration.js";
 
 export const sqliteMigrations: readonly Migration[] = [
@@ -33,17 +34,7 @@ export const sqliteMigrations: readonly Migration[] = [
   },
   {
     version: 2,
-    // The event search (AdminService.ListEvents) filters by any of these columns and orders
-    // by creation time, then position: each index serves one filter and the order, so a
-    // page is a short range scan however long the log.
     name: "event search",
-    sql: `
-      CREATE INDEX events_by_time ON events (created_at, position);
-      CREATE INDEX events_by_creator ON events (creator, created_at, position);
-      CREATE INDEX events_by_type ON events (type, created_at, position);
-      CREATE INDEX events_by_owner ON events (resource_owner, created_at, position);
-      CREATE INDEX events_by_aggregate_type ON events (aggregate_type, created_at, position);
-      CREATE INDEX events_by_aggregate_id ON events (aggregate_id, created_at, position);
-    `,
+    sql: EVENT_SEARCH_INDEXES,
   },
 ];
