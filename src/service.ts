@@ -9,6 +9,7 @@ import { LoginPolicyWatchService } from "../gen/lps/v1/login_policy_watch_pb.js"
 import { PolicyReachService } from "../gen/lps/v1/policy_reach_pb.js";
 import { AdminService } from "../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../gen/zitadel/management/v1/management_pb.js";
+import { SettingsService } from "../gen/zitadel/settings/v2/settings_service_pb.js";
 import { Authenticator } from "./access/authenticator.js";
 import { Authorizer } from "./access/authorizer.js";
 import { DeclaredPermissions } from "./access/declared-permissions.js";
@@ -29,12 +30,14 @@ import { JwtVerifier } from "./identity/jwt-verifier.js";
 import type { Logger } from "./logger.js";
 import type { StoreObserver } from "./metrics/store-observer.js";
 import type { InstanceDocument } from "./projections/instance-projection.js";
+import { EventSearchQueries } from "./query/event-search.js";
+import { IdentityQueries } from "./query/identity-queries.js";
 import { LoginPolicyQueries } from "./query/login-policy-queries.js";
 import { PolicyReachQueries } from "./query/policy-reach.js";
 import { projections } from "./projections/projections.js";
 
 /** The services whose methods are login-policy RPCs, each protected by its declared permission. */
-export const POLICY_SERVICES = [AdminService, ManagementService, PolicyReachService, LoginPolicyWatchService];
+export const POLICY_SERVICES = [AdminService, ManagementService, PolicyReachService, LoginPolicyWatchService, SettingsService];
 
 export interface Service {
   readonly store: EventStore;
@@ -42,6 +45,8 @@ export interface Service {
   readonly loginPolicyCommands: LoginPolicyCommands;
   readonly loginPolicyQueries: LoginPolicyQueries;
   readonly policyReachQueries: PolicyReachQueries;
+  readonly eventSearchQueries: EventSearchQueries;
+  readonly identityQueries: IdentityQueries;
   readonly orgCommands: OrgCommands;
   readonly userCommands: UserCommands;
   readonly memberCommands: MemberCommands;
@@ -83,6 +88,8 @@ export async function openService(config: Config, logger: Logger, storeObserver?
       loginPolicyCommands: new LoginPolicyCommands(store, instance.id),
       loginPolicyQueries: new LoginPolicyQueries(store, instance.id),
       policyReachQueries: new PolicyReachQueries(store),
+      eventSearchQueries: new EventSearchQueries(store),
+      identityQueries: new IdentityQueries(store),
       orgCommands: new OrgCommands(store, ids),
       userCommands: new UserCommands(store, ids),
       memberCommands: new MemberCommands(store, roles),

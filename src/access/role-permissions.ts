@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { MembershipScope } from "../events/aggregates.js";
+import { EVENTS_READ } from "./declared-permissions.js";
 import { METRICS_READ } from "./operator-permissions.js";
 
 export type RoleTable = Readonly<Record<MembershipScope, Readonly<Record<string, readonly string[]>>>>;
@@ -12,7 +13,7 @@ const ORG_POLICY = ["policy.read", "policy.write", "policy.delete"];
 
 export const DEFAULT_ROLES: RoleTable = {
   instance: {
-    IAM_OWNER: ["iam.policy.read", "iam.policy.write", METRICS_READ, ...ORG_POLICY],
+    IAM_OWNER: ["iam.policy.read", "iam.policy.write", METRICS_READ, EVENTS_READ, ...ORG_POLICY],
     IAM_OWNER_VIEWER: ["iam.policy.read", METRICS_READ],
     IAM_LOGIN_CLIENT: ["iam.policy.read"],
     IAM_ORG_MANAGER: ORG_POLICY,

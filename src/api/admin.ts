@@ -3,9 +3,13 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
 import { INSTANCE } from "../events/aggregates.js";
+import { AGGREGATE_TYPES, EVENT_TYPES } from "../events/event-catalog.js";
+import type { EventSearchQueries } from "../query/event-search.js";
+import type { IdentityQueries } from "../query/identity-queries.js";
 import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
 import type { PolicyReachQueries } from "../query/policy-reach.js";
 import { callerOf } from "./call-values.js";
+import { eventSearchFromProto, eventToProto, typeToProto } from "./event-converter.js";
 import { factorHandlers } from "./factor-handlers.js";
 import { loginPolicyToProto, settingsFromProto } from "./login-policy-converter.js";
 import { versionedWrite, versionRead } from "./versioned-calls.js";
@@ -15,6 +19,8 @@ export function adminService(
   commands: LoginPolicyCommands,
   queries: LoginPolicyQueries,
   reach: PolicyReachQueries,
+  events: EventSearchQueries,
+  identities: IdentityQueries,
 ): ServiceImpl<typeof AdminService> {
   const owner: PolicyOwner = { type: INSTANCE, id: instanceId };
   const defaultPolicy = async () => ({ policy: await queries.defaultPolicy(), isDefault: true });
@@ -29,5 +35,16 @@ export function adminService(
       return versionedWrite(ctx, (conditions) => commands.updateSettings(owner, settings, callerOf(ctx).userId, conditions), followingDefault);
     },
     ...factorHandlers(commands, { owner: () => owner, policy: defaultPolicy, reach: followingDefault }),
+    async listEvents(req) {
+      const found = await events.search(eventSearchFromProto(req));
+      const names = await identities.userNames(new Set(found.map((event) => event.creator)));
+      return { events: found.map((event) => eventToProto(event, names.get(event.creator) ?? "")) };
+    },
+    listEventTypes() {
+      return { eventTypes: EVENT_TYPES.map(typeToProto) };
+    },
+    listAggregateTypes() {
+      return { aggregateTypes: AGGREGATE_TYPES.map(typeToProto) };
+    },
   };
 }

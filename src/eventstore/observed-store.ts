@@ -14,6 +14,7 @@ import {
   UniqueConstraintTaken,
   type Decision,
   type Document,
+  type EventFilter,
   type EventStore,
   type PushRequest,
   type Snapshot,
@@ -54,6 +55,10 @@ export class ObservedEventStore implements EventStore {
 
   events(aggregate: AggregateRef, afterSequence?: number): Promise<StoredEvent[]> {
     return this.store.events(aggregate, afterSequence);
+  }
+
+  searchEvents(filter: EventFilter): Promise<StoredEvent[]> {
+    return this.store.searchEvents(filter);
   }
 
   document<S>(projection: string, key: string): Promise<S | undefined> {

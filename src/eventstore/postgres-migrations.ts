@@ -6,6 +6,7 @@
  * with. Payloads and documents are `json`, not `jsonb`, so that they come back exactly as
  * they were written (key order included) and any string JSON can carry is accepted.
  */
+import { EVENT_SEARCH_INDEXES } from "./event-search-sql.js";
 import type { Migration } from "./migration.js";
 
 export const postgresMigrations: readonly Migration[] = [
@@ -69,5 +70,10 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE TRIGGER projection_documents_changed AFTER INSERT OR UPDATE OR DELETE ON projection_documents
       FOR EACH ROW EXECUTE FUNCTION note_document_change();
     `,
+  },
+  {
+    version: 3,
+    name: "event search",
+    sql: EVENT_SEARCH_INDEXES,
   },
 ];

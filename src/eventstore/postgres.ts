@@ -69,11 +69,13 @@ import {
   type Append,
   type Decision,
   type Document,
+  type EventFilter,
   type EventStore,
   type PushRequest,
   type Snapshot,
   type UniqueConstraint,
 } from "./store.js";
+import { eventSearchSql, type SqlDialect } from "./event-search-sql.js";
 
 export interface PostgresOptions {
   readonly url: string;
@@ -236,11 +238,16 @@ export class PostgresEventStore implements EventStore {
 
   async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
     const rows = await this.read<EventRow>(
-      `SELECT position, aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at
+      `SELECT ${EVENT_COLUMNS}
        FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3 ORDER BY sequence`,
       [aggregate.type, aggregate.id, afterSequence],
     );
     return rows.map(toStoredEvent);
+  }
+
+  async searchEvents(filter: EventFilter): Promise<StoredEvent[]> {
+    const query = eventSearchSql(filter, EVENT_COLUMNS, POSTGRES_DIALECT);
+    return (await this.read<EventRow>(query.text, query.values)).map(toStoredEvent);
   }
 
   async document<S>(projection: string, key: string): Promise<S | undefined> {
@@ -486,6 +493,10 @@ interface SnapshotRow<S> {
 function toSnapshot<S>(row: SnapshotRow<S>): Snapshot<S> {
   return { sequence: Number(row.sequence), state: row.state ?? undefined };
 }
+
+const EVENT_COLUMNS = "position, aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at";
+
+const POSTGRES_DIALECT: SqlDialect = { parameter: (n) => `$${n}`, time: (at) => at };
 
 interface EventRow {
   position: string;

@@ -1,4 +1,5 @@
 /** The SQLite schema, as ordered steps. */
+import { EVENT_SEARCH_INDEXES } from "./event-search-sql.js";
 import type { Migration } from "./migration.js";
 
 export const sqliteMigrations: readonly Migration[] = [
@@ -30,5 +31,10 @@ export const sqliteMigrations: readonly Migration[] = [
         PRIMARY KEY (kind, value)
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 2,
+    name: "event search",
+    sql: EVENT_SEARCH_INDEXES,
   },
 ];

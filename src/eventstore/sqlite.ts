@@ -41,10 +41,12 @@ import {
   UniqueConstraintTaken,
   type Decision,
   type Document,
+  type EventFilter,
   type EventStore,
   type PushRequest,
   type Snapshot,
 } from "./store.js";
+import { eventSearchSql, type SqlDialect } from "./event-search-sql.js";
 
 /** What a push wrote: its events, and the documents they changed. */
 interface Written {
@@ -341,6 +343,11 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  async searchEvents(filter: EventFilter): Promise<StoredEvent[]> {
+    const query = eventSearchSql(filter, "*", SQLITE_DIALECT);
+    return this.usingFile("now", () => (this.db.prepare(query.text).all(...query.values) as EventRow[]).map(toStoredEvent));
+  }
+
   async document<S>(projection: string, key: string): Promise<S | undefined> {
     return this.usingFile("recent", () => {
       this.catchUp();
@@ -402,6 +409,9 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 }
+
+/** Times are the ISO 8601 text the events table keeps. */
+const SQLITE_DIALECT: SqlDialect = { parameter: () => "?", time: (at) => at.toISOString() };
 
 function toStoredEvent(row: EventRow): StoredEvent {
   return {

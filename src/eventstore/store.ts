@@ -38,6 +38,26 @@ export interface Snapshot<S> {
 /** What a command makes of its write model: the push to commit, or a throw to refuse. */
 export type Decision<S> = (model: Snapshot<S>) => PushRequest;
 
+/**
+ * Which events a search reads: every condition given must hold. Results are ordered by
+ * creation time, then by position, oldest or newest first.
+ */
+export interface EventFilter {
+  readonly aggregateTypes?: readonly string[];
+  readonly aggregateId?: string;
+  readonly types?: readonly string[];
+  readonly creator?: string;
+  readonly resourceOwner?: string;
+  /** Events whose sequence in their aggregate is greater than this. */
+  readonly sequenceAbove?: number;
+  /** Events created at or after this time. */
+  readonly since?: Date;
+  /** Events created before this time. */
+  readonly until?: Date;
+  readonly newestFirst: boolean;
+  readonly limit: number;
+}
+
 export interface Document<S> {
   readonly key: string;
   readonly state: S;
@@ -57,6 +77,9 @@ export interface EventStore {
 
   /** The events of one aggregate after a sequence, oldest first. */
   events(aggregate: AggregateRef, afterSequence?: number): Promise<StoredEvent[]>;
+
+  /** Events of any aggregates that pass the filter, in its order, at most its limit. */
+  searchEvents(filter: EventFilter): Promise<StoredEvent[]>;
 
   /** One projection document. */
   document<S>(projection: string, key: string): Promise<S | undefined>;

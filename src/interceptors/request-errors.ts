@@ -25,6 +25,11 @@ export function unknownMethod(): DomainError {
   return new DomainError("Unimplemented", "RPC-N0mth", "Errors.Request.UnknownMethod", "this server has no such method");
 }
 
+/** A method this server declares (it has a path, a route, reflection) but does not serve. */
+export function methodNotServed(path: string): DomainError {
+  return new DomainError("Unimplemented", "RPC-N0srv", "Errors.Request.MethodNotServed", `${path} is not served here`);
+}
+
 export function deadlineExceeded(explanation: string): DomainError {
   return new DomainError("DeadlineExceeded", "RPC-D34dl", "Errors.Request.DeadlineExceeded", explanation);
 }

@@ -43,7 +43,7 @@ const STRING_MESSAGES: Record<string, OpenAPIV3.SchemaObject> = {
 
 /** Well-known messages whose JSON is not their fields', and that no message here uses. */
 const UNSUPPORTED = new Set(
-  ["Struct", "Value", "ListValue", "DoubleValue", "FloatValue", "Int64Value", "UInt64Value"]
+  ["Value", "ListValue", "DoubleValue", "FloatValue", "Int64Value", "UInt64Value"]
     .concat(["Int32Value", "UInt32Value", "BoolValue", "StringValue", "BytesValue"])
     .map((name) => `google.protobuf.${name}`),
 );
@@ -56,6 +56,15 @@ const ANY: OpenAPIV3.SchemaObject = {
   additionalProperties: true,
 };
 
+/** google.protobuf.Struct: its JSON is the object itself. */
+const STRUCT: OpenAPIV3.SchemaObject = { type: "object", description: "A JSON object.", additionalProperties: true };
+
+/** Well-known messages with a JSON schema of their own, by name. */
+const SPECIAL_MESSAGES: Readonly<Record<string, OpenAPIV3.SchemaObject>> = {
+  "google.protobuf.Any": ANY,
+  "google.protobuf.Struct": STRUCT,
+};
+
 export class ProtoSchemas {
   private readonly collected = new Map<string, OpenAPIV3.SchemaObject>();
 
@@ -64,7 +73,7 @@ export class ProtoSchemas {
     const inline = STRING_MESSAGES[message.typeName];
     if (inline) return { ...inline };
     if (UNSUPPORTED.has(message.typeName)) throw new Error(`no JSON schema for ${message.typeName}`);
-    return this.component(message.typeName, () => (message.typeName === "google.protobuf.Any" ? ANY : this.messageSchema(message)));
+    return this.component(message.typeName, () => SPECIAL_MESSAGES[message.typeName] ?? this.messageSchema(message));
   }
 
   /** The schema of a field's JSON value. */

@@ -36,6 +36,16 @@ export class IdentityQueries {
     return this.store.document<UserDocument>(USERS, userId);
   }
 
+  /** The names of those of the users that are machine users here (name, or else username), by ID. */
+  async userNames(userIds: ReadonlySet<string>): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const userId of userIds) {
+      const user = await this.user(userId);
+      if (user) names.set(userId, user.name || user.username);
+    }
+    return names;
+  }
+
   async tokens(userId: string): Promise<readonly TokenInfo[] | undefined> {
     return (await this.user(userId))?.tokens;
   }

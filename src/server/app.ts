@@ -15,11 +15,13 @@ import { LoginPolicyWatchService } from "../../gen/lps/v1/login_policy_watch_pb.
 import { PolicyReachService } from "../../gen/lps/v1/policy_reach_pb.js";
 import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
+import { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { adminService } from "../api/admin.js";
 import { loginPolicyWatchService } from "../api/login-policy-watch.js";
 import { managementService } from "../api/management.js";
 import { policyReachService } from "../api/policy-reach.js";
+import { settingsService } from "../api/settings.js";
 import type { Config } from "../config.js";
 import type { EventStore } from "../eventstore/store.js";
 import { RateLimits } from "../access/rate-limits.js";
@@ -53,7 +55,7 @@ import { openApiDoor } from "./openapi-door.js";
 import { badTargetDoor } from "./request-target.js";
 import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
 import { ServedDescriptors } from "./reflection/served-descriptors.js";
-import { createCallCore, servedService } from "./call/call-core.js";
+import { createCallCore, partlyServedService, servedService } from "./call/call-core.js";
 import { grpcDoor } from "./grpc-door.js";
 import type { HttpDoor } from "./http-door.js";
 import { withRequestContext, withStreamContext } from "./request-context.js";
@@ -119,7 +121,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const { loginPolicyCommands: commands, loginPolicyQueries: queries, policyReachQueries: reach } = service;
     // Health checks (which probes make every few seconds) and reflection are logged at debug level.
     const services = [
-      servedService(AdminService, adminService(instance.id, commands, queries, reach), interceptors),
+      servedService(
+        AdminService,
+        adminService(instance.id, commands, queries, reach, service.eventSearchQueries, service.identityQueries),
+        interceptors,
+      ),
       servedService(ManagementService, managementService(commands, queries), interceptors),
       servedService(PolicyReachService, policyReachService(reach), interceptors),
       servedService(
@@ -127,6 +133,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         loginPolicyWatchService(store, queries, { recheckMs: config.watch.recheckMs, closing: closing.signal }),
         watchInterceptors,
       ),
+      partlyServedService(SettingsService, settingsService(queries), interceptors),
       servedService(Health, healthService(readiness, descriptors.serviceNames), open, true),
       servedService(ServerReflectionV1, serverReflectionV1(descriptors), open, true),
       servedService(ServerReflectionV1alpha, serverReflectionV1alpha(descriptors), open, true),

@@ -78,8 +78,8 @@ function requestFor(method: DescMethod): object {
 }
 
 it("every RPC refuses a caller without the permission its proto declares, and admits one with it alone where its role reaches", async () => {
-  // The API has 8 Admin and 11 Management RPCs (the README lists them); each declares a permission.
-  expect(methods).toHaveLength(19);
+  // The API has 11 Admin and 11 Management RPCs (the README lists them); each declares a permission.
+  expect(methods).toHaveLength(22);
   expect(methods.every((m) => m.permission !== "")).toBe(true);
 
   const eventsBefore = await eventCount(server.databaseUrl);
@@ -100,7 +100,7 @@ it("every RPC refuses a caller without the permission its proto declares, and ad
       admittedOutcomes.push(`${service} ${method.name}, ${scope} role ${only(permission)}: ${outcome}`);
     }
   }
-  expect(admittedOutcomes).toHaveLength(8 + 11 * 2);
+  expect(admittedOutcomes).toHaveLength(11 + 11 * 2);
   expect(admittedOutcomes.filter((line) => /(PERMISSION_DENIED|UNAUTHENTICATED|AUTH-)/.test(line))).toEqual([]);
   // The admitted writes were made: the log that stayed unchanged on every refusal does record writes.
   expect(await eventCount(server.databaseUrl)).toBeGreaterThan(eventsBefore);

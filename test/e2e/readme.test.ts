@@ -95,6 +95,22 @@ describe("the README", () => {
     expect(JSON.parse(match![2]!)).toMatchObject({ isDefault: true, version: match![1] });
   });
 
+  it("has a curl call in 'Search the event log' that lists the instance's latest events", async () => {
+    const curls = commandsIn("Search the event log").filter((c) => c.startsWith("curl "));
+    expect(curls).toHaveLength(1);
+    const { events } = JSON.parse(await sh(curls[0]!, workdir));
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((event: any) => event.aggregate.type.type === "instance")).toBe(true);
+  });
+
+  it("has a curl call in 'Login settings, the v2 way' that reads the instance's settings", async () => {
+    const curls = commandsIn("Login settings, the v2 way").filter((c) => c.startsWith("curl "));
+    expect(curls).toHaveLength(1);
+    const answer = JSON.parse(await sh(curls[0]!, workdir));
+    expect(answer.settings).toMatchObject({ resourceOwnerType: "RESOURCE_OWNER_TYPE_INSTANCE", passkeysType: "PASSKEYS_TYPE_ALLOWED" });
+    expect(answer.details.resourceOwner).toBe(server.instance.id);
+  });
+
   it("has operator commands that work in sequence, each ID fed to the next", async () => {
     const commands = commandsIn("Operator commands");
     expect(commands).toHaveLength(4);

@@ -200,12 +200,44 @@ describe("every route", () => {
     expect(result).toHaveLength(1);
   });
 
+  it("POST /admin/v1/events/_search searches the event log, newest first", async () => {
+    const path = "/admin/v1/events/_search";
+    const { events } = await call("POST", path, path, { body: { limit: 2, aggregateTypes: ["org"] } });
+    expect(events).toHaveLength(2);
+    expect(events[0].aggregate.type.type).toBe("org");
+  });
+
+  it("POST /admin/v1/events/types/_search and /admin/v1/aggregates/types/_search list what the log can hold", async () => {
+    const types = "/admin/v1/events/types/_search";
+    expect((await call("POST", types, types, { body: {} })).eventTypes.length).toBeGreaterThan(0);
+    const aggregates = "/admin/v1/aggregates/types/_search";
+    expect((await call("POST", aggregates, aggregates, { body: {} })).aggregateTypes.map((t: any) => t.type)).toContain("org");
+  });
+
+  it("GET /v2/settings/login reads the login settings in effect, at ZITADEL's v2 path", async () => {
+    const path = "/v2/settings/login";
+    const { settings } = await call("GET", path, `${path}?ctx.orgId=${orgId}`);
+    expect(settings.resourceOwnerType).toBe("RESOURCE_OWNER_TYPE_INSTANCE");
+  });
+
+  it("answers 501 Unimplemented on the routes of SettingsService's other methods", async () => {
+    const unserved = Object.entries(openApi.paths)
+      .filter(([path]) => path.startsWith("/v2/") && path !== "/v2/settings/login")
+      .flatMap(([path, item]) => Object.keys(item!).map((method) => [method.toUpperCase(), path] as const));
+    expect(unserved).toHaveLength(12);
+    for (const [method, path] of unserved) {
+      exercised.add(`${method} ${path}`);
+      const answer = await rest(method, path, method === "PUT" ? { body: {} } : {});
+      failure(answer, 501, 12, "RPC-N0srv", "Errors.Request.MethodNotServed");
+    }
+  });
+
   it("covered every operation of the OpenAPI document, which are the annotated RPCs", () => {
     // The event streams of the watch routes are exercised in policy-watch.test.ts.
     const documented = Object.entries(openApi.paths)
       .filter(([path]) => !path.endsWith("/_watch"))
       .flatMap(([path, item]) => Object.keys(item!).map((method) => `${method.toUpperCase()} ${path}`));
-    expect(documented).toHaveLength(20);
+    expect(documented).toHaveLength(36);
     expect([...exercised].sort()).toEqual(documented.sort());
   });
 });

@@ -63,6 +63,9 @@ const EVERY_RPC: readonly { readonly path: string; readonly request?: Record<str
   { path: `${ADMIN}RemoveMultiFactorFromLoginPolicy`, request: { type: PASSKEY } },
   { path: `${ADMIN}ListLoginPolicyMultiFactors` },
   { path: `${ADMIN}AddMultiFactorToLoginPolicy`, request: { type: PASSKEY } },
+  { path: `${ADMIN}ListEvents`, request: { limit: 5, aggregateTypes: ["instance"] } },
+  { path: `${ADMIN}ListEventTypes` },
+  { path: `${ADMIN}ListAggregateTypes` },
   { path: `${MANAGEMENT}GetDefaultLoginPolicy` },
   { path: `${MANAGEMENT}GetLoginPolicy` },
   { path: `${MANAGEMENT}AddCustomLoginPolicy`, request: { ...SETTINGS, secondFactors: [OTP_EMAIL], multiFactors: [PASSKEY] } },
@@ -140,9 +143,15 @@ export function describeInterop(client: string, connect: (target: string) => Int
       expect(defaults).toMatchObject({ isDefault: true, defaultRedirectUri: SETTINGS.defaultRedirectUri });
       expect(listed(defaults?.multiFactors)).toEqual([PASSKEY]);
       expect(byPath(`${MANAGEMENT}GetLoginPolicy`).response?.policy?.isDefault).toBe(true);
+      expect(listed(byPath(`${ADMIN}ListEvents`).response?.events)).toHaveLength(5);
+      expect(listed(byPath(`${ADMIN}ListAggregateTypes`).response?.aggregateTypes)).toHaveLength(3);
       expect(listed(byPath(`${MANAGEMENT}ListLoginPolicySecondFactors`).response?.result)).toEqual([OTP_EMAIL, OTP_SMS]);
       expect(listed(byPath(`${MANAGEMENT}ListLoginPolicyMultiFactors`).response?.result)).toEqual([]);
-      for (const outcome of outcomes.slice(1)) if (!outcome.response?.policy) expect(outcome.response?.details).toBeDefined();
+      // Every answer but a policy read's and the event search's carries details.
+      const search = new Set([`${ADMIN}ListEvents`, `${ADMIN}ListEventTypes`, `${ADMIN}ListAggregateTypes`]);
+      const withDetails = outcomes.filter((outcome, i) => i > 0 && !outcome.response?.policy && !search.has(EVERY_RPC[i]!.path));
+      expect(withDetails).toHaveLength(EVERY_RPC.length - 1 - 2 - search.size);
+      for (const outcome of withDetails) expect(outcome.response?.details).toBeDefined();
     });
 
     it("decodes google.rpc.Status with one zitadel.v1.ErrorDetail from grpc-status-details-bin", async () => {

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { OpenAPIV3 } from "openapi-types";
 import { http } from "../../gen/google/api/annotations_pb.js";
+import { auth_option } from "../../gen/zitadel/v1/options_pb.js";
 import { POLICY_SERVICES } from "../../src/service.js";
 import { currentOpenApi, OPENAPI_FILE } from "../../src/openapi/openapi-file.js";
 import { openApi, responseProblems } from "../support/openapi-validator.js";
@@ -53,6 +54,7 @@ describe("operations", () => {
     "zitadel.management.v1.ManagementService": "/management/v1",
     "lps.v1.PolicyReachService": "/v1",
     "lps.v1.LoginPolicyWatchService": "/v1",
+    "zitadel.settings.v2.SettingsService": "",
   };
   const rpcs = POLICY_SERVICES.flatMap((service) => service.methods.filter((rpc) => hasOption(rpc, http)));
   const operationOf = (rpc: (typeof rpcs)[number]): OpenAPIV3.OperationObject => {
@@ -64,11 +66,17 @@ describe("operations", () => {
   };
 
   it("are one per annotated RPC, at its route, named and tagged by its service", () => {
-    expect(rpcs).toHaveLength(22);
+    expect(rpcs).toHaveLength(38);
     for (const rpc of rpcs) {
       expect(operationOf(rpc)).toMatchObject({ operationId: `${rpc.parent.name}_${rpc.name}`, tags: [rpc.parent.name] });
     }
-    expect(openApi.tags?.map((tag) => tag.name)).toEqual(["AdminService", "ManagementService", "PolicyReachService", "LoginPolicyWatchService"]);
+    expect(openApi.tags?.map((tag) => tag.name)).toEqual([
+      "AdminService",
+      "ManagementService",
+      "PolicyReachService",
+      "LoginPolicyWatchService",
+      "SettingsService",
+    ]);
   });
 
   it("are summed up by the RPC's comment in the proto file", () => {
@@ -89,7 +97,7 @@ describe("operations", () => {
       const parameters = operationOf(rpc).parameters ?? [];
       expect({ rpc: `${rpc.parent.name}.${rpc.name}`, header: parameters.some((p) => "$ref" in p && p.$ref === orgHeader.$ref) }).toEqual({
         rpc: `${rpc.parent.name}.${rpc.name}`,
-        header: rpc.parent.name === "ManagementService" || rpc.name === "WatchLoginPolicy",
+        header: rpc.parent.name === "ManagementService" || getOption(rpc, auth_option).permission === "policy.read",
       });
     }
     expect(openApi.components?.parameters?.["x-zitadel-orgid"]).toMatchObject({ name: "x-zitadel-orgid", in: "header", required: false });

@@ -29,6 +29,7 @@ describePostgres("PostgreSQL migrations", () => {
       expect(await query(url, "SELECT version, name FROM schema_migrations")).toEqual([
         { version: 1, name: "events, projections, unique constraints" },
         { version: 2, name: "document changes, for replicas' caches" },
+        { version: 3, name: "event search" },
       ]);
       const aggregate = { type: "t", id: "1" };
       await stores[5]!.push({ creator: "u", appends: [{ aggregate, resourceOwner: "o", expectedSequence: 0, events: [{ type: "e", payload: {} }] }] });

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zitadel/v1/message.proto.
  */
 export const file_zitadel_v1_message: GenFile = /*@__PURE__*/
-  fileDesc("Chh6aXRhZGVsL3YxL21lc3NhZ2UucHJvdG8SCnppdGFkZWwudjEiKgoLRXJyb3JEZXRhaWwSCgoCaWQYASABKAkSDwoHbWVzc2FnZRgCIAEoCWIGcHJvdG8z");
+  fileDesc("Chh6aXRhZGVsL3YxL21lc3NhZ2UucHJvdG8SCnppdGFkZWwudjEiKgoLRXJyb3JEZXRhaWwSCgoCaWQYASABKAkSDwoHbWVzc2FnZRgCIAEoCSI6ChBMb2NhbGl6ZWRNZXNzYWdlEgsKA2tleRgBIAEoCRIZChFsb2NhbGl6ZWRfbWVzc2FnZRgCIAEoCWIGcHJvdG8z");
 
 /**
  * Carried in google.rpc.Status.details of every failed call.
@@ -41,4 +41,32 @@ export type ErrorDetail = Message<"zitadel.v1.ErrorDetail"> & {
  */
 export const ErrorDetailSchema: GenMessage<ErrorDetail> = /*@__PURE__*/
   messageDesc(file_zitadel_v1_message, 0);
+
+/**
+ * A message key and its text.
+ *
+ * @generated from message zitadel.v1.LocalizedMessage
+ */
+export type LocalizedMessage = Message<"zitadel.v1.LocalizedMessage"> & {
+  /**
+   * Such as "EventTypes.org.policy.login.secondfactor.added".
+   *
+   * @generated from field: string key = 1;
+   */
+  key: string;
+
+  /**
+   * The text for the key.
+   *
+   * @generated from field: string localized_message = 2;
+   */
+  localizedMessage: string;
+};
+
+/**
+ * Describes the message zitadel.v1.LocalizedMessage.
+ * Use `create(LocalizedMessageSchema)` to create a new message.
+ */
+export const LocalizedMessageSchema: GenMessage<LocalizedMessage> = /*@__PURE__*/
+  messageDesc(file_zitadel_v1_message, 1);
 

@@ -30,8 +30,9 @@ export type AuthOption = Message<"zitadel.v1.AuthOption"> & {
   permission: string;
 
   /**
-   * The request field naming the object the permission is checked against (unused by the
-   * login-policy methods, kept for compatibility).
+   * The request field naming the object the permission is checked against. Here: for an
+   * organization permission, the field (a dotted path such as "ctx.org_id") that names the
+   * organization; when the request sets it, it takes the place of x-zitadel-orgid.
    *
    * @generated from field: string check_field_name = 2;
    */

@@ -23,7 +23,7 @@ import {
 import { credentialHeadersKey, peerAddressKey } from "../../api/context-keys.js";
 import type { Logger } from "../../logger.js";
 import { UNKNOWN, type CallObserver } from "../../metrics/edge-observer.js";
-import { unknownMethod } from "../../interceptors/request-errors.js";
+import { methodNotServed, unknownMethod } from "../../interceptors/request-errors.js";
 import type { StatusMapper } from "../../interceptors/status-mapping.js";
 import { Call, type CallInput } from "./call.js";
 
@@ -44,6 +44,19 @@ export function servedService<S extends DescService>(
   quiet = false,
 ): ServedService {
   return { service, impl: impl as Partial<ServiceImpl<DescService>>, interceptors, quiet };
+}
+
+/**
+ * A service of which only some methods are served. The others keep their paths and REST
+ * routes, and answer Unimplemented before any interceptor runs: there is nothing behind
+ * them to authenticate for.
+ */
+export function partlyServedService<S extends DescService>(
+  service: S,
+  impl: Partial<ServiceImpl<S>>,
+  interceptors: readonly Interceptor[],
+): ServedService {
+  return { service, impl: impl as Partial<ServiceImpl<DescService>>, interceptors };
 }
 
 export interface UnaryMethod {
@@ -139,13 +152,19 @@ export function createCallCore(options: CallCoreOptions): CallCore {
         }
         continue;
       }
+      const quiet = served.quiet ?? false;
+      if (!Object.hasOwn(served.impl, method.localName)) {
+        const run = () => Promise.reject(methodNotServed(path));
+        unary.set(path, { path, service: served.service, method: method as DescMethodUnary, quiet, run });
+        continue;
+      }
       const impl = spec.methods[method.localName]!.impl as (request: unknown, ctx: Call) => unknown;
       const innermost = async (req: UnaryRequest): Promise<UnaryResponse> => {
         const call = req as unknown as Call;
         return call.reply(await impl(req.message, call));
       };
       const run = served.interceptors.reduceRight((next, interceptor) => interceptor(next as never) as never, innermost);
-      unary.set(path, { path, service: served.service, method: method as DescMethodUnary, quiet: served.quiet ?? false, run });
+      unary.set(path, { path, service: served.service, method: method as DescMethodUnary, quiet, run });
     }
   }
   const settings = {

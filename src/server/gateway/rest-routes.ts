@@ -23,11 +23,13 @@ export interface RestRoute {
 }
 
 /**
- * Where a service's routes start: its proto package without the leading organization, as
- * ZITADEL mounts them ("zitadel.admin.v1" serves under "/admin/v1").
+ * Where a service's routes start, as ZITADEL mounts them: a v1 API under its proto package
+ * without the leading organization ("zitadel.admin.v1" serves under "/admin/v1"); the newer
+ * APIs at the root, since their rules carry the whole path ("/v2/settings/login").
  */
 export function restPrefix(service: DescService): string {
-  return `/${service.file.proto.package.split(".").slice(1).join("/")}`;
+  const [, ...path] = service.file.proto.package.split(".");
+  return path.at(-1) === "v1" ? `/${path.join("/")}` : "";
 }
 
 export function restRoutes(services: readonly DescService[]): RestRoute[] {

@@ -11,7 +11,7 @@ import { annotatedService } from "../../support/annotated-service.js";
 describe("the project's routes", () => {
   const routes = restRoutes(POLICY_SERVICES);
 
-  it("are the 22 RPCs of the API, under the prefix of each service's package", () => {
+  it("are the RPCs of the API, under the prefix of each v1 service's package and at the whole path of v2 rules", () => {
     const listed = routes.map((route) => `${route.method} ${route.template.text} ${route.rpc.parent.name}.${route.rpc.name}`);
     expect(listed).toEqual([
       "GET /admin/v1/policies/login AdminService.GetLoginPolicy",
@@ -22,6 +22,9 @@ describe("the project's routes", () => {
       "POST /admin/v1/policies/login/multi_factors/_search AdminService.ListLoginPolicyMultiFactors",
       "POST /admin/v1/policies/login/multi_factors AdminService.AddMultiFactorToLoginPolicy",
       "DELETE /admin/v1/policies/login/multi_factors/{type} AdminService.RemoveMultiFactorFromLoginPolicy",
+      "POST /admin/v1/events/_search AdminService.ListEvents",
+      "POST /admin/v1/events/types/_search AdminService.ListEventTypes",
+      "POST /admin/v1/aggregates/types/_search AdminService.ListAggregateTypes",
       "GET /management/v1/policies/login ManagementService.GetLoginPolicy",
       "GET /management/v1/policies/default/login ManagementService.GetDefaultLoginPolicy",
       "POST /management/v1/policies/login ManagementService.AddCustomLoginPolicy",
@@ -36,6 +39,19 @@ describe("the project's routes", () => {
       "GET /v1/policies/login/reach PolicyReachService.ListLoginPolicyReach",
       "GET /v1/policies/login/_watch LoginPolicyWatchService.WatchLoginPolicy",
       "GET /v1/policies/default/login/_watch LoginPolicyWatchService.WatchDefaultLoginPolicy",
+      "GET /v2/settings SettingsService.GetGeneralSettings",
+      "GET /v2/settings/login SettingsService.GetLoginSettings",
+      "GET /v2/settings/login/idps SettingsService.GetActiveIdentityProviders",
+      "GET /v2/settings/password/complexity SettingsService.GetPasswordComplexitySettings",
+      "GET /v2/settings/password/expiry SettingsService.GetPasswordExpirySettings",
+      "GET /v2/settings/branding SettingsService.GetBrandingSettings",
+      "GET /v2/settings/domain SettingsService.GetDomainSettings",
+      "GET /v2/settings/legal_support SettingsService.GetLegalAndSupportSettings",
+      "GET /v2/settings/lockout SettingsService.GetLockoutSettings",
+      "GET /v2/settings/security SettingsService.GetSecuritySettings",
+      "PUT /v2/policies/security SettingsService.SetSecuritySettings",
+      "GET /v2/settings/hosted_login_translation SettingsService.GetHostedLoginTranslation",
+      "PUT /v2/settings/hosted_login_translation SettingsService.SetHostedLoginTranslation",
     ]);
   });
 
@@ -45,10 +61,15 @@ describe("the project's routes", () => {
       "PUT /admin/v1/policies/login",
       "POST /admin/v1/policies/login/second_factors",
       "POST /admin/v1/policies/login/multi_factors",
+      "POST /admin/v1/events/_search",
+      "POST /admin/v1/events/types/_search",
+      "POST /admin/v1/aggregates/types/_search",
       "POST /management/v1/policies/login",
       "PUT /management/v1/policies/login",
       "POST /management/v1/policies/login/second_factors",
       "POST /management/v1/policies/login/multi_factors",
+      "PUT /v2/policies/security",
+      "PUT /v2/settings/hosted_login_translation",
     ]);
     expect(routes.every((route) => route.body.kind !== "field")).toBe(true);
   });

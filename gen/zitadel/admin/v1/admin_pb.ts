@@ -8,8 +8,10 @@
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
-import type { Duration } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_duration } from "@bufbuild/protobuf/wkt";
+import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { AggregateType, Event, EventType } from "../../event/v1/event_pb.js";
+import { file_zitadel_event_v1_event } from "../../event/v1/event_pb.js";
 import type { LoginPolicy, MultiFactorType, PasswordlessType, SecondFactorType } from "../../policy/v1/login_policy_pb.js";
 import { file_zitadel_policy_v1_login_policy } from "../../policy/v1/login_policy_pb.js";
 import type { ListDetails, ObjectDetails } from "../../v1/object_pb.js";
@@ -21,7 +23,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zitadel/admin/v1/admin.proto.
  */
 export const file_zitadel_admin_v1_admin: GenFile = /*@__PURE__*/
-  fileDesc("Chx6aXRhZGVsL2FkbWluL3YxL2FkbWluLnByb3RvEhB6aXRhZGVsLmFkbWluLnYxIhcKFUdldExvZ2luUG9saWN5UmVxdWVzdCJIChZHZXRMb2dpblBvbGljeVJlc3BvbnNlEi4KBnBvbGljeRgBIAEoCzIeLnppdGFkZWwucG9saWN5LnYxLkxvZ2luUG9saWN5IosGChhVcGRhdGVMb2dpblBvbGljeVJlcXVlc3QSHwoXYWxsb3dfdXNlcm5hbWVfcGFzc3dvcmQYASABKAgSFgoOYWxsb3dfcmVnaXN0ZXIYAiABKAgSGgoSYWxsb3dfZXh0ZXJuYWxfaWRwGAMgASgIEhEKCWZvcmNlX21mYRgEIAEoCBI+ChFwYXNzd29yZGxlc3NfdHlwZRgFIAEoDjIjLnppdGFkZWwucG9saWN5LnYxLlBhc3N3b3JkbGVzc1R5cGUSGwoTaGlkZV9wYXNzd29yZF9yZXNldBgGIAEoCBIgChhpZ25vcmVfdW5rbm93bl91c2VybmFtZXMYByABKAgSHAoUZGVmYXVsdF9yZWRpcmVjdF91cmkYCCABKAkSOgoXcGFzc3dvcmRfY2hlY2tfbGlmZXRpbWUYCSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SQAodZXh0ZXJuYWxfbG9naW5fY2hlY2tfbGlmZXRpbWUYCiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SOQoWbWZhX2luaXRfc2tpcF9saWZldGltZRgLIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhI/ChxzZWNvbmRfZmFjdG9yX2NoZWNrX2xpZmV0aW1lGAwgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEj4KG211bHRpX2ZhY3Rvcl9jaGVja19saWZldGltZRgNIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIeChZhbGxvd19kb21haW5fZGlzY292ZXJ5GA4gASgIEiAKGGRpc2FibGVfbG9naW5fd2l0aF9lbWFpbBgPIAEoCBIgChhkaXNhYmxlX2xvZ2luX3dpdGhfcGhvbmUYECABKAgSHAoUZm9yY2VfbWZhX2xvY2FsX29ubHkYESABKAgSLgomdXNlX2RlZmF1bHRfdXJpX2Zvcl9ub3RpZmljYXRpb25fbGlua3MYEiABKAgiRwoZVXBkYXRlTG9naW5Qb2xpY3lSZXNwb25zZRIqCgdkZXRhaWxzGAEgASgLMhkueml0YWRlbC52MS5PYmplY3REZXRhaWxzIiUKI0xpc3RMb2dpblBvbGljeVNlY29uZEZhY3RvcnNSZXF1ZXN0IoUBCiRMaXN0TG9naW5Qb2xpY3lTZWNvbmRGYWN0b3JzUmVzcG9uc2USKAoHZGV0YWlscxgBIAEoCzIXLnppdGFkZWwudjEuTGlzdERldGFpbHMSMwoGcmVzdWx0GAIgAygOMiMueml0YWRlbC5wb2xpY3kudjEuU2Vjb25kRmFjdG9yVHlwZSJYCiNBZGRTZWNvbmRGYWN0b3JUb0xvZ2luUG9saWN5UmVxdWVzdBIxCgR0eXBlGAEgASgOMiMueml0YWRlbC5wb2xpY3kudjEuU2Vjb25kRmFjdG9yVHlwZSJSCiRBZGRTZWNvbmRGYWN0b3JUb0xvZ2luUG9saWN5UmVzcG9uc2USKgoHZGV0YWlscxgBIAEoCzIZLnppdGFkZWwudjEuT2JqZWN0RGV0YWlscyJdCihSZW1vdmVTZWNvbmRGYWN0b3JGcm9tTG9naW5Qb2xpY3lSZXF1ZXN0EjEKBHR5cGUYASABKA4yIy56aXRhZGVsLnBvbGljeS52MS5TZWNvbmRGYWN0b3JUeXBlIlcKKVJlbW92ZVNlY29uZEZhY3RvckZyb21Mb2dpblBvbGljeVJlc3BvbnNlEioKB2RldGFpbHMYASABKAsyGS56aXRhZGVsLnYxLk9iamVjdERldGFpbHMiJAoiTGlzdExvZ2luUG9saWN5TXVsdGlGYWN0b3JzUmVxdWVzdCKDAQojTGlzdExvZ2luUG9saWN5TXVsdGlGYWN0b3JzUmVzcG9uc2USKAoHZGV0YWlscxgBIAEoCzIXLnppdGFkZWwudjEuTGlzdERldGFpbHMSMgoGcmVzdWx0GAIgAygOMiIueml0YWRlbC5wb2xpY3kudjEuTXVsdGlGYWN0b3JUeXBlIlYKIkFkZE11bHRpRmFjdG9yVG9Mb2dpblBvbGljeVJlcXVlc3QSMAoEdHlwZRgBIAEoDjIiLnppdGFkZWwucG9saWN5LnYxLk11bHRpRmFjdG9yVHlwZSJRCiNBZGRNdWx0aUZhY3RvclRvTG9naW5Qb2xpY3lSZXNwb25zZRIqCgdkZXRhaWxzGAEgASgLMhkueml0YWRlbC52MS5PYmplY3REZXRhaWxzIlsKJ1JlbW92ZU11bHRpRmFjdG9yRnJvbUxvZ2luUG9saWN5UmVxdWVzdBIwCgR0eXBlGAEgASgOMiIueml0YWRlbC5wb2xpY3kudjEuTXVsdGlGYWN0b3JUeXBlIlYKKFJlbW92ZU11bHRpRmFjdG9yRnJvbUxvZ2luUG9saWN5UmVzcG9uc2USKgoHZGV0YWlscxgBIAEoCzIZLnppdGFkZWwudjEuT2JqZWN0RGV0YWlsczLUDAoMQWRtaW5TZXJ2aWNlEpQBCg5HZXRMb2dpblBvbGljeRInLnppdGFkZWwuYWRtaW4udjEuR2V0TG9naW5Qb2xpY3lSZXF1ZXN0Gigueml0YWRlbC5hZG1pbi52MS5HZXRMb2dpblBvbGljeVJlc3BvbnNlIi+QAgGCtRgRCg9pYW0ucG9saWN5LnJlYWSC0+STAhESDy9wb2xpY2llcy9sb2dpbhKeAQoRVXBkYXRlTG9naW5Qb2xpY3kSKi56aXRhZGVsLmFkbWluLnYxLlVwZGF0ZUxvZ2luUG9saWN5UmVxdWVzdBorLnppdGFkZWwuYWRtaW4udjEuVXBkYXRlTG9naW5Qb2xpY3lSZXNwb25zZSIwgrUYEgoQaWFtLnBvbGljeS53cml0ZYLT5JMCFDoBKhoPL3BvbGljaWVzL2xvZ2luEtUBChxMaXN0TG9naW5Qb2xpY3lTZWNvbmRGYWN0b3JzEjUueml0YWRlbC5hZG1pbi52MS5MaXN0TG9naW5Qb2xpY3lTZWNvbmRGYWN0b3JzUmVxdWVzdBo2LnppdGFkZWwuYWRtaW4udjEuTGlzdExvZ2luUG9saWN5U2Vjb25kRmFjdG9yc1Jlc3BvbnNlIkaQAgGCtRgRCg9pYW0ucG9saWN5LnJlYWSC0+STAigiJi9wb2xpY2llcy9sb2dpbi9zZWNvbmRfZmFjdG9ycy9fc2VhcmNoEs4BChxBZGRTZWNvbmRGYWN0b3JUb0xvZ2luUG9saWN5EjUueml0YWRlbC5hZG1pbi52MS5BZGRTZWNvbmRGYWN0b3JUb0xvZ2luUG9saWN5UmVxdWVzdBo2LnppdGFkZWwuYWRtaW4udjEuQWRkU2Vjb25kRmFjdG9yVG9Mb2dpblBvbGljeVJlc3BvbnNlIj+CtRgSChBpYW0ucG9saWN5LndyaXRlgtPkkwIjOgEqIh4vcG9saWNpZXMvbG9naW4vc2Vjb25kX2ZhY3RvcnMS4QEKIVJlbW92ZVNlY29uZEZhY3RvckZyb21Mb2dpblBvbGljeRI6LnppdGFkZWwuYWRtaW4udjEuUmVtb3ZlU2Vjb25kRmFjdG9yRnJvbUxvZ2luUG9saWN5UmVxdWVzdBo7LnppdGFkZWwuYWRtaW4udjEuUmVtb3ZlU2Vjb25kRmFjdG9yRnJvbUxvZ2luUG9saWN5UmVzcG9uc2UiQ4K1GBIKEGlhbS5wb2xpY3kud3JpdGWC0+STAicqJS9wb2xpY2llcy9sb2dpbi9zZWNvbmRfZmFjdG9ycy97dHlwZX0S0QEKG0xpc3RMb2dpblBvbGljeU11bHRpRmFjdG9ycxI0LnppdGFkZWwuYWRtaW4udjEuTGlzdExvZ2luUG9saWN5TXVsdGlGYWN0b3JzUmVxdWVzdBo1LnppdGFkZWwuYWRtaW4udjEuTGlzdExvZ2luUG9saWN5TXVsdGlGYWN0b3JzUmVzcG9uc2UiRZACAYK1GBEKD2lhbS5wb2xpY3kucmVhZILT5JMCJyIlL3BvbGljaWVzL2xvZ2luL211bHRpX2ZhY3RvcnMvX3NlYXJjaBLKAQobQWRkTXVsdGlGYWN0b3JUb0xvZ2luUG9saWN5EjQueml0YWRlbC5hZG1pbi52MS5BZGRNdWx0aUZhY3RvclRvTG9naW5Qb2xpY3lSZXF1ZXN0GjUueml0YWRlbC5hZG1pbi52MS5BZGRNdWx0aUZhY3RvclRvTG9naW5Qb2xpY3lSZXNwb25zZSI+grUYEgoQaWFtLnBvbGljeS53cml0ZYLT5JMCIjoBKiIdL3BvbGljaWVzL2xvZ2luL211bHRpX2ZhY3RvcnMS3QEKIFJlbW92ZU11bHRpRmFjdG9yRnJvbUxvZ2luUG9saWN5Ejkueml0YWRlbC5hZG1pbi52MS5SZW1vdmVNdWx0aUZhY3RvckZyb21Mb2dpblBvbGljeVJlcXVlc3QaOi56aXRhZGVsLmFkbWluLnYxLlJlbW92ZU11bHRpRmFjdG9yRnJvbUxvZ2luUG9saWN5UmVzcG9uc2UiQoK1GBIKEGlhbS5wb2xpY3kud3JpdGWC0+STAiYqJC9wb2xpY2llcy9sb2dpbi9tdWx0aV9mYWN0b3JzL3t0eXBlfWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_duration, file_zitadel_policy_v1_login_policy, file_zitadel_v1_object, file_zitadel_v1_options]);
+  fileDesc("Chx6aXRhZGVsL2FkbWluL3YxL2FkbWluLnByb3RvEhB6aXRhZGVsLmFkbWluLnYxIhcKFUdldExvZ2luUG9saWN5UmVxdWVzdCJIChZHZXRMb2dpblBvbGljeVJlc3BvbnNlEi4KBnBvbGljeRgBIAEoCzIeLnppdGFkZWwucG9saWN5LnYxLkxvZ2luUG9saWN5IosGChhVcGRhdGVMb2dpblBvbGljeVJlcXVlc3QSHwoXYWxsb3dfdXNlcm5hbWVfcGFzc3dvcmQYASABKAgSFgoOYWxsb3dfcmVnaXN0ZXIYAiABKAgSGgoSYWxsb3dfZXh0ZXJuYWxfaWRwGAMgASgIEhEKCWZvcmNlX21mYRgEIAEoCBI+ChFwYXNzd29yZGxlc3NfdHlwZRgFIAEoDjIjLnppdGFkZWwucG9saWN5LnYxLlBhc3N3b3JkbGVzc1R5cGUSGwoTaGlkZV9wYXNzd29yZF9yZXNldBgGIAEoCBIgChhpZ25vcmVfdW5rbm93bl91c2VybmFtZXMYByABKAgSHAoUZGVmYXVsdF9yZWRpcmVjdF91cmkYCCABKAkSOgoXcGFzc3dvcmRfY2hlY2tfbGlmZXRpbWUYCSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SQAodZXh0ZXJuYWxfbG9naW5fY2hlY2tfbGlmZXRpbWUYCiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SOQoWbWZhX2luaXRfc2tpcF9saWZldGltZRgLIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhI/ChxzZWNvbmRfZmFjdG9yX2NoZWNrX2xpZmV0aW1lGAwgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEj4KG211bHRpX2ZhY3Rvcl9jaGVja19saWZldGltZRgNIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIeChZhbGxvd19kb21haW5fZGlzY292ZXJ5GA4gASgIEiAKGGRpc2FibGVfbG9naW5fd2l0aF9lbWFpbBgPIAEoCBIgChhkaXNhYmxlX2xvZ2luX3dpdGhfcGhvbmUYECABKAgSHAoUZm9yY2VfbWZhX2xvY2FsX29ubHkYESABKAgSLgomdXNlX2RlZmF1bHRfdXJpX2Zvcl9ub3RpZmljYXRpb25fbGlua3MYEiABKAgiRwoZVXBkYXRlTG9naW5Qb2xpY3lSZXNwb25zZRIqCgdkZXRhaWxzGAEgASgLMhkueml0YWRlbC52MS5PYmplY3REZXRhaWxzIiUKI0xpc3RMb2dpblBvbGljeVNlY29uZEZhY3RvcnNSZXF1ZXN0IoUBCiRMaXN0TG9naW5Qb2xpY3lTZWNvbmRGYWN0b3JzUmVzcG9uc2USKAoHZGV0YWlscxgBIAEoCzIXLnppdGFkZWwudjEuTGlzdERldGFpbHMSMwoGcmVzdWx0GAIgAygOMiMueml0YWRlbC5wb2xpY3kudjEuU2Vjb25kRmFjdG9yVHlwZSJYCiNBZGRTZWNvbmRGYWN0b3JUb0xvZ2luUG9saWN5UmVxdWVzdBIxCgR0eXBlGAEgASgOMiMueml0YWRlbC5wb2xpY3kudjEuU2Vjb25kRmFjdG9yVHlwZSJSCiRBZGRTZWNvbmRGYWN0b3JUb0xvZ2luUG9saWN5UmVzcG9uc2USKgoHZGV0YWlscxgBIAEoCzIZLnppdGFkZWwudjEuT2JqZWN0RGV0YWlscyJdCihSZW1vdmVTZWNvbmRGYWN0b3JGcm9tTG9naW5Qb2xpY3lSZXF1ZXN0EjEKBHR5cGUYASABKA4yIy56aXRhZGVsLnBvbGljeS52MS5TZWNvbmRGYWN0b3JUeXBlIlcKKVJlbW92ZVNlY29uZEZhY3RvckZyb21Mb2dpblBvbGljeVJlc3BvbnNlEioKB2RldGFpbHMYASABKAsyGS56aXRhZGVsLnYxLk9iamVjdERldGFpbHMiJAoiTGlzdExvZ2luUG9saWN5TXVsdGlGYWN0b3JzUmVxdWVzdCKDAQojTGlzdExvZ2luUG9saWN5TXVsdGlGYWN0b3JzUmVzcG9uc2USKAoHZGV0YWlscxgBIAEoCzIXLnppdGFkZWwudjEuTGlzdERldGFpbHMSMgoGcmVzdWx0GAIgAygOMiIueml0YWRlbC5wb2xpY3kudjEuTXVsdGlGYWN0b3JUeXBlIlYKIkFkZE11bHRpRmFjdG9yVG9Mb2dpblBvbGljeVJlcXVlc3QSMAoEdHlwZRgBIAEoDjIiLnppdGFkZWwucG9saWN5LnYxLk11bHRpRmFjdG9yVHlwZSJRCiNBZGRNdWx0aUZhY3RvclRvTG9naW5Qb2xpY3lSZXNwb25zZRIqCgdkZXRhaWxzGAEgASgLMhkueml0YWRlbC52MS5PYmplY3REZXRhaWxzIlsKJ1JlbW92ZU11bHRpRmFjdG9yRnJvbUxvZ2luUG9saWN5UmVxdWVzdBIwCgR0eXBlGAEgASgOMiIueml0YWRlbC5wb2xpY3kudjEuTXVsdGlGYWN0b3JUeXBlIlYKKFJlbW92ZU11bHRpRmFjdG9yRnJvbUxvZ2luUG9saWN5UmVzcG9uc2USKgoHZGV0YWlscxgBIAEoCzIZLnppdGFkZWwudjEuT2JqZWN0RGV0YWlscyLnAwoRTGlzdEV2ZW50c1JlcXVlc3QSEAoIc2VxdWVuY2UYASABKAQSDQoFbGltaXQYAiABKA0SCwoDYXNjGAMgASgIEhYKDmVkaXRvcl91c2VyX2lkGAQgASgJEhMKC2V2ZW50X3R5cGVzGAUgAygJEhQKDGFnZ3JlZ2F0ZV9pZBgGIAEoCRIXCg9hZ2dyZWdhdGVfdHlwZXMYByADKAkSFgoOcmVzb3VyY2Vfb3duZXIYCCABKAkSNQoNY3JlYXRpb25fZGF0ZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCAhgBEkgKBXJhbmdlGAogASgLMjcueml0YWRlbC5hZG1pbi52MS5MaXN0RXZlbnRzUmVxdWVzdC5jcmVhdGlvbl9kYXRlX3JhbmdlSAASKgoEZnJvbRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBIABprChNjcmVhdGlvbl9kYXRlX3JhbmdlEikKBXNpbmNlGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCFgoUY3JlYXRpb25fZGF0ZV9maWx0ZXIiPQoSTGlzdEV2ZW50c1Jlc3BvbnNlEicKBmV2ZW50cxgBIAMoCzIXLnppdGFkZWwuZXZlbnQudjEuRXZlbnQiFwoVTGlzdEV2ZW50VHlwZXNSZXF1ZXN0IkoKFkxpc3RFdmVudFR5cGVzUmVzcG9uc2USMAoLZXZlbnRfdHlwZXMYASADKAsyGy56aXRhZGVsLmV2ZW50LnYxLkV2ZW50VHlwZSIbChlMaXN0QWdncmVnYXRlVHlwZXNSZXF1ZXN0IlYKGkxpc3RBZ2dyZWdhdGVUeXBlc1Jlc3BvbnNlEjgKD2FnZ3JlZ2F0ZV90eXBlcxgBIAMoCzIfLnppdGFkZWwuZXZlbnQudjEuQWdncmVnYXRlVHlwZTKmEAoMQWRtaW5TZXJ2aWNlEpQBCg5HZXRMb2dpblBvbGljeRInLnppdGFkZWwuYWRtaW4udjEuR2V0TG9naW5Qb2xpY3lSZXF1ZXN0Gigueml0YWRlbC5hZG1pbi52MS5HZXRMb2dpblBvbGljeVJlc3BvbnNlIi+QAgGCtRgRCg9pYW0ucG9saWN5LnJlYWSC0+STAhESDy9wb2xpY2llcy9sb2dpbhKeAQoRVXBkYXRlTG9naW5Qb2xpY3kSKi56aXRhZGVsLmFkbWluLnYxLlVwZGF0ZUxvZ2luUG9saWN5UmVxdWVzdBorLnppdGFkZWwuYWRtaW4udjEuVXBkYXRlTG9naW5Qb2xpY3lSZXNwb25zZSIwgrUYEgoQaWFtLnBvbGljeS53cml0ZYLT5JMCFDoBKhoPL3BvbGljaWVzL2xvZ2luEtUBChxMaXN0TG9naW5Qb2xpY3lTZWNvbmRGYWN0b3JzEjUueml0YWRlbC5hZG1pbi52MS5MaXN0TG9naW5Qb2xpY3lTZWNvbmRGYWN0b3JzUmVxdWVzdBo2LnppdGFkZWwuYWRtaW4udjEuTGlzdExvZ2luUG9saWN5U2Vjb25kRmFjdG9yc1Jlc3BvbnNlIkaQAgGCtRgRCg9pYW0ucG9saWN5LnJlYWSC0+STAigiJi9wb2xpY2llcy9sb2dpbi9zZWNvbmRfZmFjdG9ycy9fc2VhcmNoEs4BChxBZGRTZWNvbmRGYWN0b3JUb0xvZ2luUG9saWN5EjUueml0YWRlbC5hZG1pbi52MS5BZGRTZWNvbmRGYWN0b3JUb0xvZ2luUG9saWN5UmVxdWVzdBo2LnppdGFkZWwuYWRtaW4udjEuQWRkU2Vjb25kRmFjdG9yVG9Mb2dpblBvbGljeVJlc3BvbnNlIj+CtRgSChBpYW0ucG9saWN5LndyaXRlgtPkkwIjOgEqIh4vcG9saWNpZXMvbG9naW4vc2Vjb25kX2ZhY3RvcnMS4QEKIVJlbW92ZVNlY29uZEZhY3RvckZyb21Mb2dpblBvbGljeRI6LnppdGFkZWwuYWRtaW4udjEuUmVtb3ZlU2Vjb25kRmFjdG9yRnJvbUxvZ2luUG9saWN5UmVxdWVzdBo7LnppdGFkZWwuYWRtaW4udjEuUmVtb3ZlU2Vjb25kRmFjdG9yRnJvbUxvZ2luUG9saWN5UmVzcG9uc2UiQ4K1GBIKEGlhbS5wb2xpY3kud3JpdGWC0+STAicqJS9wb2xpY2llcy9sb2dpbi9zZWNvbmRfZmFjdG9ycy97dHlwZX0S0QEKG0xpc3RMb2dpblBvbGljeU11bHRpRmFjdG9ycxI0LnppdGFkZWwuYWRtaW4udjEuTGlzdExvZ2luUG9saWN5TXVsdGlGYWN0b3JzUmVxdWVzdBo1LnppdGFkZWwuYWRtaW4udjEuTGlzdExvZ2luUG9saWN5TXVsdGlGYWN0b3JzUmVzcG9uc2UiRZACAYK1GBEKD2lhbS5wb2xpY3kucmVhZILT5JMCJyIlL3BvbGljaWVzL2xvZ2luL211bHRpX2ZhY3RvcnMvX3NlYXJjaBLKAQobQWRkTXVsdGlGYWN0b3JUb0xvZ2luUG9saWN5EjQueml0YWRlbC5hZG1pbi52MS5BZGRNdWx0aUZhY3RvclRvTG9naW5Qb2xpY3lSZXF1ZXN0GjUueml0YWRlbC5hZG1pbi52MS5BZGRNdWx0aUZhY3RvclRvTG9naW5Qb2xpY3lSZXNwb25zZSI+grUYEgoQaWFtLnBvbGljeS53cml0ZYLT5JMCIjoBKiIdL3BvbGljaWVzL2xvZ2luL211bHRpX2ZhY3RvcnMS3QEKIFJlbW92ZU11bHRpRmFjdG9yRnJvbUxvZ2luUG9saWN5Ejkueml0YWRlbC5hZG1pbi52MS5SZW1vdmVNdWx0aUZhY3RvckZyb21Mb2dpblBvbGljeVJlcXVlc3QaOi56aXRhZGVsLmFkbWluLnYxLlJlbW92ZU11bHRpRmFjdG9yRnJvbUxvZ2luUG9saWN5UmVzcG9uc2UiQoK1GBIKEGlhbS5wb2xpY3kud3JpdGWC0+STAiYqJC9wb2xpY2llcy9sb2dpbi9tdWx0aV9mYWN0b3JzL3t0eXBlfRKHAQoKTGlzdEV2ZW50cxIjLnppdGFkZWwuYWRtaW4udjEuTGlzdEV2ZW50c1JlcXVlc3QaJC56aXRhZGVsLmFkbWluLnYxLkxpc3RFdmVudHNSZXNwb25zZSIukAIBgrUYDQoLZXZlbnRzLnJlYWSC0+STAhQ6ASoiDy9ldmVudHMvX3NlYXJjaBKZAQoOTGlzdEV2ZW50VHlwZXMSJy56aXRhZGVsLmFkbWluLnYxLkxpc3RFdmVudFR5cGVzUmVxdWVzdBooLnppdGFkZWwuYWRtaW4udjEuTGlzdEV2ZW50VHlwZXNSZXNwb25zZSI0kAIBgrUYDQoLZXZlbnRzLnJlYWSC0+STAho6ASoiFS9ldmVudHMvdHlwZXMvX3NlYXJjaBKpAQoSTGlzdEFnZ3JlZ2F0ZVR5cGVzEisueml0YWRlbC5hZG1pbi52MS5MaXN0QWdncmVnYXRlVHlwZXNSZXF1ZXN0Giwueml0YWRlbC5hZG1pbi52MS5MaXN0QWdncmVnYXRlVHlwZXNSZXNwb25zZSI4kAIBgrUYDQoLZXZlbnRzLnJlYWSC0+STAh46ASoiGS9hZ2dyZWdhdGVzL3R5cGVzL19zZWFyY2hiBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_duration, file_google_protobuf_timestamp, file_zitadel_event_v1_event, file_zitadel_policy_v1_login_policy, file_zitadel_v1_object, file_zitadel_v1_options]);
 
 /**
  * @generated from message zitadel.admin.v1.GetLoginPolicyRequest
@@ -379,6 +381,211 @@ export const RemoveMultiFactorFromLoginPolicyResponseSchema: GenMessage<RemoveMu
   messageDesc(file_zitadel_admin_v1_admin, 15);
 
 /**
+ * @generated from message zitadel.admin.v1.ListEventsRequest
+ */
+export type ListEventsRequest = Message<"zitadel.admin.v1.ListEventsRequest"> & {
+  /**
+   * Only events whose sequence in their aggregate is greater than this.
+   *
+   * @generated from field: uint64 sequence = 1;
+   */
+  sequence: bigint;
+
+  /**
+   * At most this many events; 0 or more than 1,000 means 1,000.
+   *
+   * @generated from field: uint32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * Oldest first; the default is newest first.
+   *
+   * @generated from field: bool asc = 3;
+   */
+  asc: boolean;
+
+  /**
+   * Only events caused by this user.
+   *
+   * @generated from field: string editor_user_id = 4;
+   */
+  editorUserId: string;
+
+  /**
+   * Only events of these types.
+   *
+   * @generated from field: repeated string event_types = 5;
+   */
+  eventTypes: string[];
+
+  /**
+   * Only events of this aggregate.
+   *
+   * @generated from field: string aggregate_id = 6;
+   */
+  aggregateId: string;
+
+  /**
+   * Only events of aggregates of these types.
+   *
+   * @generated from field: repeated string aggregate_types = 7;
+   */
+  aggregateTypes: string[];
+
+  /**
+   * Only events of aggregates this organization (or the instance) owns.
+   *
+   * @generated from field: string resource_owner = 8;
+   */
+  resourceOwner: string;
+
+  /**
+   * Read as from, when from and range are not set.
+   *
+   * @generated from field: google.protobuf.Timestamp creation_date = 9 [deprecated = true];
+   * @deprecated
+   */
+  creationDate?: Timestamp | undefined;
+
+  /**
+   * @generated from oneof zitadel.admin.v1.ListEventsRequest.creation_date_filter
+   */
+  creationDateFilter: {
+    /**
+     * Only events created in this range.
+     *
+     * @generated from field: zitadel.admin.v1.ListEventsRequest.creation_date_range range = 10;
+     */
+    value: ListEventsRequest_creation_date_range;
+    case: "range";
+  } | {
+    /**
+     * Where a page starts: newest first, events created before this time; with asc, events
+     * created after it.
+     *
+     * @generated from field: google.protobuf.Timestamp from = 11;
+     */
+    value: Timestamp;
+    case: "from";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message zitadel.admin.v1.ListEventsRequest.
+ * Use `create(ListEventsRequestSchema)` to create a new message.
+ */
+export const ListEventsRequestSchema: GenMessage<ListEventsRequest> = /*@__PURE__*/
+  messageDesc(file_zitadel_admin_v1_admin, 16);
+
+/**
+ * buf:lint:ignore MESSAGE_PASCAL_CASE
+ *
+ * ZITADEL's name, kept for reflection clients.
+ *
+ * @generated from message zitadel.admin.v1.ListEventsRequest.creation_date_range
+ */
+export type ListEventsRequest_creation_date_range = Message<"zitadel.admin.v1.ListEventsRequest.creation_date_range"> & {
+  /**
+   * Events created at or after this time.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 1;
+   */
+  since?: Timestamp | undefined;
+
+  /**
+   * Events created before this time.
+   *
+   * @generated from field: google.protobuf.Timestamp until = 2;
+   */
+  until?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message zitadel.admin.v1.ListEventsRequest.creation_date_range.
+ * Use `create(ListEventsRequest_creation_date_rangeSchema)` to create a new message.
+ */
+export const ListEventsRequest_creation_date_rangeSchema: GenMessage<ListEventsRequest_creation_date_range> = /*@__PURE__*/
+  messageDesc(file_zitadel_admin_v1_admin, 16, 0);
+
+/**
+ * @generated from message zitadel.admin.v1.ListEventsResponse
+ */
+export type ListEventsResponse = Message<"zitadel.admin.v1.ListEventsResponse"> & {
+  /**
+   * @generated from field: repeated zitadel.event.v1.Event events = 1;
+   */
+  events: Event[];
+};
+
+/**
+ * Describes the message zitadel.admin.v1.ListEventsResponse.
+ * Use `create(ListEventsResponseSchema)` to create a new message.
+ */
+export const ListEventsResponseSchema: GenMessage<ListEventsResponse> = /*@__PURE__*/
+  messageDesc(file_zitadel_admin_v1_admin, 17);
+
+/**
+ * @generated from message zitadel.admin.v1.ListEventTypesRequest
+ */
+export type ListEventTypesRequest = Message<"zitadel.admin.v1.ListEventTypesRequest"> & {
+};
+
+/**
+ * Describes the message zitadel.admin.v1.ListEventTypesRequest.
+ * Use `create(ListEventTypesRequestSchema)` to create a new message.
+ */
+export const ListEventTypesRequestSchema: GenMessage<ListEventTypesRequest> = /*@__PURE__*/
+  messageDesc(file_zitadel_admin_v1_admin, 18);
+
+/**
+ * @generated from message zitadel.admin.v1.ListEventTypesResponse
+ */
+export type ListEventTypesResponse = Message<"zitadel.admin.v1.ListEventTypesResponse"> & {
+  /**
+   * @generated from field: repeated zitadel.event.v1.EventType event_types = 1;
+   */
+  eventTypes: EventType[];
+};
+
+/**
+ * Describes the message zitadel.admin.v1.ListEventTypesResponse.
+ * Use `create(ListEventTypesResponseSchema)` to create a new message.
+ */
+export const ListEventTypesResponseSchema: GenMessage<ListEventTypesResponse> = /*@__PURE__*/
+  messageDesc(file_zitadel_admin_v1_admin, 19);
+
+/**
+ * @generated from message zitadel.admin.v1.ListAggregateTypesRequest
+ */
+export type ListAggregateTypesRequest = Message<"zitadel.admin.v1.ListAggregateTypesRequest"> & {
+};
+
+/**
+ * Describes the message zitadel.admin.v1.ListAggregateTypesRequest.
+ * Use `create(ListAggregateTypesRequestSchema)` to create a new message.
+ */
+export const ListAggregateTypesRequestSchema: GenMessage<ListAggregateTypesRequest> = /*@__PURE__*/
+  messageDesc(file_zitadel_admin_v1_admin, 20);
+
+/**
+ * @generated from message zitadel.admin.v1.ListAggregateTypesResponse
+ */
+export type ListAggregateTypesResponse = Message<"zitadel.admin.v1.ListAggregateTypesResponse"> & {
+  /**
+   * @generated from field: repeated zitadel.event.v1.AggregateType aggregate_types = 1;
+   */
+  aggregateTypes: AggregateType[];
+};
+
+/**
+ * Describes the message zitadel.admin.v1.ListAggregateTypesResponse.
+ * Use `create(ListAggregateTypesResponseSchema)` to create a new message.
+ */
+export const ListAggregateTypesResponseSchema: GenMessage<ListAggregateTypesResponse> = /*@__PURE__*/
+  messageDesc(file_zitadel_admin_v1_admin, 21);
+
+/**
  * The instance's default login policy, which every organization without a custom policy uses.
  *
  * @generated from service zitadel.admin.v1.AdminService
@@ -464,6 +671,38 @@ export const AdminService: GenService<{
     methodKind: "unary";
     input: typeof RemoveMultiFactorFromLoginPolicyRequestSchema;
     output: typeof RemoveMultiFactorFromLoginPolicyResponseSchema;
+  },
+  /**
+   * Searches the event log: who changed what and when. Newest first unless asc; at most
+   * limit events (1,000 when 0 or more). Page on by passing the last event's creation date
+   * as from (with asc as before), or its position-independent sequence filter.
+   *
+   * @generated from rpc zitadel.admin.v1.AdminService.ListEvents
+   */
+  listEvents: {
+    methodKind: "unary";
+    input: typeof ListEventsRequestSchema;
+    output: typeof ListEventsResponseSchema;
+  },
+  /**
+   * Lists the event types the log can hold, for ListEvents' event_types filter.
+   *
+   * @generated from rpc zitadel.admin.v1.AdminService.ListEventTypes
+   */
+  listEventTypes: {
+    methodKind: "unary";
+    input: typeof ListEventTypesRequestSchema;
+    output: typeof ListEventTypesResponseSchema;
+  },
+  /**
+   * Lists the aggregate types the log can hold, for ListEvents' aggregate_types filter.
+   *
+   * @generated from rpc zitadel.admin.v1.AdminService.ListAggregateTypes
+   */
+  listAggregateTypes: {
+    methodKind: "unary";
+    input: typeof ListAggregateTypesRequestSchema;
+    output: typeof ListAggregateTypesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_zitadel_admin_v1_admin, 0);
