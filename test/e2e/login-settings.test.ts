@@ -41,7 +41,9 @@ beforeAll(async () => {
   owner = await principals.machineUser(following, { orgs: { [following]: ["ORG_OWNER"] } });
   const { management } = clients("grpc", { ...bearer(server.adminToken), [ORG_HEADER]: custom });
   await management.addCustomLoginPolicy({
+    // Signing in only with an external identity provider: unlike the default, and no lockout.
     allowUsernamePassword: false,
+    allowExternalIdp: true,
     allowRegister: true,
     forceMfa: true,
     passwordlessType: 0,
