@@ -42,10 +42,10 @@ describePostgres("PostgreSQL migrations", () => {
   it("refuse, in one sentence, a database that a newer release has migrated", async () => {
     const url = await createDatabase(sharedClusterUrl());
     await (await open(url)).close();
-    await query(url, "INSERT INTO schema_migrations (version, name) VALUES (3, 'from the future')");
+    await query(url, "INSERT INTO schema_migrations (version, name) VALUES (4, 'from the future')");
     const database = `127.0.0.1:${new URL(url).port}${new URL(url).pathname}`;
     await expect(open(url)).rejects.toThrow(
-      `cannot use PostgreSQL at ${database}: the database's schema is at version 3, newer than this release knows (2); run a release that knows it`,
+      `cannot use PostgreSQL at ${database}: the database's schema is at version 4, newer than this release knows (3); run a release that knows it`,
     );
   });
 });
