@@ -154,7 +154,7 @@ describe("response compression", () => {
     .flat()
     .find((address) => address && address.family === "IPv4" && !address.internal)?.address;
   // Needs an address other than loopback to reach the server from; every CI machine so far has one.
-  (external ? it : it.skip)(`is negotiated for other peers (via ${external ?? "no external IPv4 address"})`, async () => {
+  (external ? it : it.skip)(`is negotiated for other peers ${external ? `(via ${external})` : "(skipped: this machine has no IPv4 address but loopback)"}`, async () => {
     const server = await serve({ LPS_HOST: "0.0.0.0" });
     await largePolicy(server);
     const answer = await http1(`http://${external}:${server.address.port}${GET_POLICY}`, {
