@@ -14,28 +14,18 @@ import { Code, type ConnectError } from "@connectrpc/connect";
 import { StatusSchema } from "../../../gen/google/rpc/status_pb.js";
 import { ErrorDetailSchema, type ErrorDetail } from "../../../gen/zitadel/v1/message_pb.js";
 import { ENTITY_TAG_HEADER } from "../../api/policy-headers.js";
+import { connectHttpStatus } from "../wire/connect-error.js";
 import type { RestResponse } from "./rest-response.js";
 
-/** grpc-gateway's runtime.HTTPStatusFromCode, which the README's table of HTTP statuses follows. */
-const HTTP_STATUS: Record<Code, number> = {
-  [Code.Canceled]: 408,
-  [Code.Unknown]: 500,
-  [Code.InvalidArgument]: 400,
-  [Code.DeadlineExceeded]: 504,
-  [Code.NotFound]: 404,
-  [Code.AlreadyExists]: 409,
-  [Code.PermissionDenied]: 403,
-  [Code.ResourceExhausted]: 429,
-  // Not 412 Precondition Failed, which is about HTTP's own conditional headers (see httpStatusOf).
-  [Code.FailedPrecondition]: 400,
-  [Code.Aborted]: 409,
-  [Code.OutOfRange]: 400,
-  [Code.Unimplemented]: 501,
-  [Code.Internal]: 500,
-  [Code.Unavailable]: 503,
-  [Code.DataLoss]: 500,
-  [Code.Unauthenticated]: 401,
-};
+/**
+ * grpc-gateway's runtime.HTTPStatusFromCode, which the README's table of HTTP statuses
+ * follows: the Connect protocol's table but for a cancelled call, which grpc-gateway answers
+ * 408 where Connect says 499. FailedPrecondition stays 400, not 412 Precondition Failed,
+ * which is about HTTP's own conditional headers (see httpStatusOf).
+ */
+function gatewayStatus(code: Code): number {
+  return code === Code.Canceled ? 408 : connectHttpStatus(code);
+}
 
 /** The detail type the status mapping attaches to every error, for spelling out its Any. */
 const detailTypes = createRegistry(ErrorDetailSchema);
@@ -74,7 +64,7 @@ export function restError(error: ConnectError, options: RestErrorOptions = {}): 
  */
 function httpStatusOf(error: ConnectError): number {
   if (error.code === Code.FailedPrecondition && error.metadata.has(ENTITY_TAG_HEADER)) return 412;
-  return HTTP_STATUS[error.code];
+  return gatewayStatus(error.code);
 }
 
 /**
