@@ -27,6 +27,7 @@ const LEVELS = [
         "src/domain/**",
         "src/events/**",
         "src/errors.ts",
+        "src/deep-freeze.ts",
         "src/logger.ts",
         "src/metrics/**",
         "src/call-context/**",

@@ -31,7 +31,7 @@ export class Authenticator {
   }
 
   private async fromPersonalAccessToken(token: string): Promise<Caller> {
-    const found = await this.store.document<TokenDocument>(TOKENS, hashToken(token));
+    const found = await this.store.document<TokenDocument>(TOKENS, tokenKey(token));
     if (!found) throw tokenInvalid("the token is unknown or revoked");
     if (found.expiresAt && Date.parse(found.expiresAt) <= Date.now()) throw tokenInvalid("the token has expired");
     return { userId: found.userId, orgId: found.orgId };
@@ -55,5 +55,23 @@ function bearerToken(authorization: string): string | undefined {
 /** The key of the token document a header's personal access token is looked up by, if it carries one. */
 export function personalAccessTokenKey(authorization: string | null): string | undefined {
   const token = authorization ? bearerToken(authorization) : undefined;
-  return token && !JWT_SHAPE.test(token) ? hashToken(token) : undefined;
+  return token && !JWT_SHAPE.test(token) ? tokenKey(token) : undefined;
+}
+
+/**
+ * The keys of the tokens that called lately. A call needs its token's key twice (to name
+ * the documents it reads, then to authenticate), and a client calls with the same token
+ * again and again: a SHA-256 each time was a noticeable part of a read's cost. Only keys
+ * are derived here; whether the token is valid is decided by its document on every call.
+ */
+const recentKeys = new Map<string, string>();
+const RECENT_KEYS = 1024;
+
+function tokenKey(token: string): string {
+  let key = recentKeys.get(token);
+  if (key === undefined) {
+    if (recentKeys.size >= RECENT_KEYS) recentKeys.delete(recentKeys.keys().next().value!);
+    recentKeys.set(token, (key = hashToken(token)));
+  }
+  return key;
 }

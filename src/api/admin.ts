@@ -1,6 +1,6 @@
 /** AdminService: the instance's default login policy. Thin: convert, call, convert back. */
 import type { ServiceImpl } from "@connectrpc/connect";
-import { AdminService } from "../../gen/zitadel/admin/v1/admin_pb.js";
+import { AdminService, GetLoginPolicyResponseSchema } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
 import { INSTANCE } from "../events/aggregates.js";
 import { AGGREGATE_TYPES, EVENT_TYPES } from "../events/event-catalog.js";
@@ -12,6 +12,7 @@ import { callerOf } from "./call-values.js";
 import { eventSearchFromProto, eventToProto, typeToProto } from "./event-converter.js";
 import { factorHandlers } from "./factor-handlers.js";
 import { loginPolicyToProto, settingsFromProto } from "./login-policy-converter.js";
+import { policyAnswer } from "./policy-answers.js";
 import { versionedWrite, versionRead } from "./versioned-calls.js";
 
 export function adminService(
@@ -28,7 +29,7 @@ export function adminService(
   return {
     async getLoginPolicy(_req, ctx) {
       const { policy } = versionRead(ctx, await defaultPolicy());
-      return { policy: loginPolicyToProto(policy, true) };
+      return policyAnswer(GetLoginPolicyResponseSchema, policy, true, () => ({ policy: loginPolicyToProto(policy, true) }));
     },
     async updateLoginPolicy(req, ctx) {
       const settings = settingsFromProto(req);

@@ -4,7 +4,11 @@
  * convert back.
  */
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { ManagementService } from "../../gen/zitadel/management/v1/management_pb.js";
+import {
+  GetDefaultLoginPolicyResponseSchema,
+  GetLoginPolicyResponseSchema,
+  ManagementService,
+} from "../../gen/zitadel/management/v1/management_pb.js";
 import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
 import { loginPolicyErrors } from "../command/login-policy-errors.js";
 import { invalidArgument } from "../errors.js";
@@ -13,6 +17,7 @@ import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
 import { callerOf, orgOf } from "./call-values.js";
 import { factorHandlers } from "./factor-handlers.js";
 import { factorFromProto, loginPolicyToProto, settingsFromProto } from "./login-policy-converter.js";
+import { policyAnswer } from "./policy-answers.js";
 import { versionedWrite, versionRead } from "./versioned-calls.js";
 
 export function managementService(
@@ -25,11 +30,11 @@ export function managementService(
   return {
     async getLoginPolicy(_req, ctx) {
       const { policy, isDefault } = versionRead(ctx, await queries.orgPolicy(orgOf(ctx)));
-      return { policy: loginPolicyToProto(policy, isDefault), isDefault };
+      return policyAnswer(GetLoginPolicyResponseSchema, policy, isDefault, () => ({ policy: loginPolicyToProto(policy, isDefault), isDefault }));
     },
     async getDefaultLoginPolicy(_req, ctx) {
       const { policy } = versionRead(ctx, { policy: await queries.defaultPolicy(), isDefault: true });
-      return { policy: loginPolicyToProto(policy, true) };
+      return policyAnswer(GetDefaultLoginPolicyResponseSchema, policy, true, () => ({ policy: loginPolicyToProto(policy, true) }));
     },
     async addCustomLoginPolicy(req, ctx) {
       if (req.idps.length > 0) {

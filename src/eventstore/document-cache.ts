@@ -7,6 +7,7 @@
  * updates it from its own commits, and drops what other processes' commits touched, so a
  * miss is always safe and correctness never depends on what is cached.
  */
+import { deepFreeze } from "../deep-freeze.js";
 
 /** A cached lookup: the document's state, or undefined for a document that does not exist. */
 export interface Cached {
@@ -54,12 +55,4 @@ export class DocumentCache {
   clear(): void {
     this.entries.clear();
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

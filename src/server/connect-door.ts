@@ -5,7 +5,7 @@
  * body with an HTTP status. Compression is content-encoding / accept-encoding (gzip),
  * the deadline connect-timeout-ms.
  */
-import { toBinary, toJsonString, type DescMessage, type Message } from "@bufbuild/protobuf";
+import type { DescMessage, Message } from "@bufbuild/protobuf";
 import { MethodOptions_IdempotencyLevel as Idempotency } from "@bufbuild/protobuf/wkt";
 import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { CallOutcome } from "./call/call.js";
@@ -20,6 +20,7 @@ import { COMPRESS_MIN_BYTES, GZIP, acceptsGzip, gunzipRequest, gzip } from "./wi
 import { readRequestBody } from "./wire/request-body.js";
 import { requestHeaders } from "./wire/request-headers.js";
 import { writeWhole } from "./wire/whole-response.js";
+import { binaryOf, jsonOf } from "./wire/message-encoding.js";
 
 type Codec = "json" | "proto";
 
@@ -132,7 +133,7 @@ async function answer(req: NodeRequest, res: NodeResponse, method: UnaryMethod, 
     return writeWhole(req, res, connectHttpStatus(outcome.error.code), headers, connectErrorBody(outcome.error));
   }
   let body: Uint8Array | string =
-    codec === "proto" ? toBinary(method.method.output, outcome.message) : toJsonString(method.method.output, outcome.message);
+    codec === "proto" ? binaryOf(method.method.output, outcome.message) : jsonOf(method.method.output, outcome.message);
   headers["content-type"] = CONTENT_TYPE[codec];
   const size = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
   if (size >= COMPRESS_MIN_BYTES && acceptsGzip(req.headers["accept-encoding"]) && !isLoopback(req.socket?.remoteAddress)) {

@@ -5,7 +5,6 @@
  * Streaming methods (health Watch, reflection) and gRPC's JSON codec are declined, and
  * served by the framework.
  */
-import { toBinary } from "@bufbuild/protobuf";
 import type { ConnectError } from "@connectrpc/connect";
 import http2 from "node:http2";
 import { bindToCallContext, currentCallContext } from "../call-context/call-context.js";
@@ -22,6 +21,7 @@ import { grpcStatusFields } from "./wire/grpc-status.js";
 import { grpcTimeoutMs } from "./wire/grpc-timeout.js";
 import { COMPRESS_MIN_BYTES, GZIP, acceptsGzip, gzip } from "./wire/gzip.js";
 import { requestHeaders } from "./wire/request-headers.js";
+import { binaryOf } from "./wire/message-encoding.js";
 
 export interface GrpcDoorOptions {
   readonly core: CallCore;
@@ -117,7 +117,7 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
 
   async function answer(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, call: Call, outcome: CallOutcome): Promise<void> {
     if (outcome.error) return refuse(stream, outcome.error, outcome.header, outcome.trailer);
-    let data: Uint8Array = toBinary(call.method.output, outcome.message);
+    let data: Uint8Array = binaryOf(call.method.output, outcome.message);
     const compress =
       data.byteLength >= COMPRESS_MIN_BYTES &&
       acceptsGzip(headers["grpc-accept-encoding"] as string | undefined) &&

@@ -3,7 +3,6 @@
  * HTTP/1.1 or HTTP/2: gRPC's framing, with the status in a trailer frame (flag 0x80) at
  * the end of the body instead of in HTTP trailers.
  */
-import { toBinary } from "@bufbuild/protobuf";
 import type { ConnectError } from "@connectrpc/connect";
 import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { CallOutcome } from "./call/call.js";
@@ -19,6 +18,7 @@ import { COMPRESS_MIN_BYTES, GZIP, acceptsGzip, gzip } from "./wire/gzip.js";
 import { readRequestBody } from "./wire/request-body.js";
 import { requestHeaders } from "./wire/request-headers.js";
 import { writeWhole } from "./wire/whole-response.js";
+import { binaryOf } from "./wire/message-encoding.js";
 
 const CONTENT_TYPE = "application/grpc-web+proto";
 
@@ -70,7 +70,7 @@ async function answer(req: NodeRequest, res: NodeResponse, method: UnaryMethod, 
   const headers: Record<string, string> = { "content-type": CONTENT_TYPE, "grpc-accept-encoding": `${GZIP},identity` };
   outcome.header?.forEach((value, name) => (headers[name] = value));
   if (outcome.error) return writeWhole(req, res, 200, headers, trailerFrame(outcome.error, outcome.trailer));
-  let data: Uint8Array = toBinary(method.method.output, outcome.message);
+  let data: Uint8Array = binaryOf(method.method.output, outcome.message);
   const compress =
     data.byteLength >= COMPRESS_MIN_BYTES && acceptsGzip(req.headers["grpc-accept-encoding"] as string | undefined) && !isLoopback(req.socket?.remoteAddress);
   if (compress) {

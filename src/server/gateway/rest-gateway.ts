@@ -9,7 +9,7 @@
  *
  * The gateway also answers every request that no door took, with a 404 in the same shape.
  */
-import { fromJson, toJsonString, type DescService, type JsonValue, type Message } from "@bufbuild/protobuf";
+import { fromJson, type DescService, type JsonValue, type Message } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import type { Logger } from "../../logger.js";
 import { UNKNOWN, type CallLabels, type CallObserver } from "../../metrics/edge-observer.js";
@@ -28,6 +28,7 @@ import { sendRestResponse } from "./rest-response.js";
 import { restRoutes, type RestRoute } from "./rest-routes.js";
 import { methodNotAllowed, routeNotFound } from "./route-errors.js";
 import { routeTable } from "./route-table.js";
+import { jsonOf } from "../wire/message-encoding.js";
 
 export interface RestGatewayOptions {
   /** The services whose annotated RPCs get REST routes. */
@@ -101,7 +102,7 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
     const headers: Record<string, string> = {};
     outcome.header?.forEach((value, name) => (headers[name] = value));
     headers["content-type"] = "application/json";
-    sendRestResponse(req, res, { status: 200, headers, body: toJsonString(method.method.output, outcome.message) });
+    sendRestResponse(req, res, { status: 200, headers, body: jsonOf(method.method.output, outcome.message) });
   }
 
   return {
