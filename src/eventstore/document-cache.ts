@@ -8,6 +8,7 @@
  * miss is always safe and correctness never depends on what is cached.
  */
 import { deepFreeze } from "../deep-freeze.js";
+import type { CacheUse } from "../metrics/store-observer.js";
 
 /** A cached lookup: the document's state, or undefined for a document that does not exist. */
 export interface Cached {
@@ -20,8 +21,15 @@ export const DEFAULT_CACHED_DOCUMENTS = 10_000;
 export class DocumentCache {
   /** Insertion order is recency order: a hit moves its entry to the end. */
   private readonly entries = new Map<string, Cached>();
+  private hits = 0;
+  private misses = 0;
 
   constructor(readonly capacity: number) {}
+
+  /** Lookups so far, and entries now, for metrics. */
+  use(): CacheUse {
+    return { hits: this.hits, misses: this.misses, entries: this.entries.size };
+  }
 
   get size(): number {
     return this.entries.size;
@@ -30,8 +38,11 @@ export class DocumentCache {
   get(id: string): Cached | undefined {
     const cached = this.entries.get(id);
     if (cached) {
+      this.hits++;
       this.entries.delete(id);
       this.entries.set(id, cached);
+    } else {
+      this.misses++;
     }
     return cached;
   }

@@ -1,6 +1,6 @@
 /**
  * Opens the engine the configuration names, with its schema migrated; with an observer,
- * the store reports its appends and its connection pool to it.
+ * the store reports its appends, its document cache and its connection pool to it.
  */
 import { DEFAULT_CACHED_DOCUMENTS } from "./document-cache.js";
 import type { Logger } from "../logger.js";
@@ -38,6 +38,7 @@ export async function openEventStore(
 ): Promise<EventStore> {
   const store = await openEngine(database, projections, logger, cachedDocuments);
   if (!observer) return store;
+  observer.watchCache("documents", () => store.cacheUse());
   if (store instanceof PostgresEventStore) observer.watchPool(() => store.poolUse());
   return new ObservedEventStore(store, observer);
 }
@@ -47,7 +48,7 @@ function openEngine(
   projections: readonly Projection[],
   logger: Logger,
   cacheCapacity: number,
-): Promise<EventStore> | EventStore {
+): Promise<PostgresEventStore> | SqliteEventStore {
   switch (database.engine) {
     case "sqlite":
       return new SqliteEventStore(database.path, projections, cacheCapacity);

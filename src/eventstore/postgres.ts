@@ -51,7 +51,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Logger } from "../logger.js";
-import type { PoolUse } from "../metrics/store-observer.js";
+import type { CacheUse, PoolUse } from "../metrics/store-observer.js";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { documentId, documentsTouched, reduceDocuments, type DocumentRef, type Projection } from "./projection.js";
 import { DEFAULT_CACHED_DOCUMENTS, DocumentCache } from "./document-cache.js";
@@ -145,7 +145,7 @@ export class PostgresEventStore implements EventStore {
   private constructor(
     private readonly pools: Pools,
     private readonly projections: readonly Projection[],
-    cache: DocumentCache,
+    private readonly cache: DocumentCache,
     horizon: string,
     private readonly commits: CommitFeed,
   ) {
@@ -154,6 +154,11 @@ export class PostgresEventStore implements EventStore {
 
   onCommit(listener: () => void): () => void {
     return this.commits.subscribe(listener);
+  }
+
+  /** The documents memory holds, and how reads fared there, for metrics. */
+  cacheUse(): CacheUse {
+    return this.cache.use();
   }
 
   /** The pool's connections and waiting queries now, for metrics. */

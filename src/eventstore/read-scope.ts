@@ -1,9 +1,9 @@
 /**
  * One call's reads, as the store sees them. A call reads a handful of documents (the
- * caller's token, their memberships, the organization, a policy), one after another; an
- * engine whose database is across a network (PostgreSQL) checks once per call, at its
- * first read, that its memory holds what every other replica has committed, and fetches in
- * the same round trip the documents the call named up front. Later reads of the call are
+ * caller's token, their memberships, the organization, a policy), one after another; the
+ * engine checks once per call, at its first read, that its memory holds what every other
+ * process has committed. An engine whose database is across a network (PostgreSQL) fetches
+ * in the same round trip the documents the call named up front. Later reads of the call are
  * answered from memory.
  *
  * A scope only lets the engine skip checks it has already made for the call: reads outside
@@ -24,6 +24,9 @@ export interface KeyedByField {
   /** The document whose field holds the key; nothing is wanted if it does not exist. */
   readonly keyFrom: DocumentRef & { readonly field: string };
 }
+
+/** A check that was made at once (by an engine that does not wait for its database). */
+export const CHECKED: Promise<void> = Promise.resolve();
 
 /** What a scope has from its check: a call sees these states however full memory is. */
 export class ReadScope {

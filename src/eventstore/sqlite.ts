@@ -15,8 +15,9 @@
  * so does one whose disk is full or failing, rather than acknowledge a write it cannot keep.
  *
  * Documents are read from memory (DocumentCache, least recently used first out), kept exact:
- * this store's own commits update it, and before every read the store asks SQLite whether
- * another connection (the operator CLI, a second server) committed since it last looked
+ * this store's own commits update it, and before a call's first read (and every read outside
+ * a call) the store asks SQLite whether another connection (the operator CLI, a second
+ * server) committed since it last looked
  * (`PRAGMA data_version`, a counter in shared memory, no disk read); if so, it reads the
  * events appended since the last position it saw and drops every document they touch. So a
  * token the CLI revokes is refused on the very next call.
@@ -29,10 +30,12 @@ import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { CommitFeed } from "./commit-feed.js";
-import { DocumentCache } from "./document-cache.js";
+import { DEFAULT_CACHED_DOCUMENTS, DocumentCache } from "./document-cache.js";
 import { documentId, documentsTouched, reduceDocuments, type DocumentChange, type Projection } from "./projection.js";
 import { isSqliteError, translateSqliteError } from "./sqlite-errors.js";
+import type { CacheUse } from "../metrics/store-observer.js";
 import { SqliteFile } from "./sqlite-file.js";
+import { CHECKED, currentReadScope, type ReadScope } from "./read-scope.js";
 import { GroupCommit, type Outcome } from "./sqlite-group-commit.js";
 import { sqliteMigrations } from "./sqlite-migrations.js";
 import {
@@ -72,9 +75,6 @@ const BUSY_TIMEOUT_MS = 5000;
 /** How often data_version is asked for other processes' commits while commit listeners exist. */
 export const COMMIT_POLL_MS = 100;
 
-/** Documents kept in memory unless the caller says otherwise: a few MB of small JSON documents. */
-export const DEFAULT_CACHE_CAPACITY = 10_000;
-
 /** Write calls committed together at most: bounds how long one commit holds the event loop. */
 export const MAX_BATCH = 64;
 
@@ -98,7 +98,7 @@ export class SqliteEventStore implements EventStore {
   constructor(
     path: string,
     private readonly projections: readonly Projection[],
-    cacheCapacity = DEFAULT_CACHE_CAPACITY,
+    cacheCapacity = DEFAULT_CACHED_DOCUMENTS,
   ) {
     const isNew = path !== ":memory:" && !existsSync(path);
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -282,6 +282,17 @@ export class SqliteEventStore implements EventStore {
     this.seenDataVersion = dataVersion;
   }
 
+  /**
+   * A call checks for other connections' commits at its first read; its later reads (four
+   * or five documents a call) rely on that check, as they would on a snapshot taken then.
+   * Reads outside any call's scope check every time.
+   */
+  private catchUpOnceFor(scope: ReadScope | undefined): void {
+    if (scope?.checked) return;
+    this.catchUp();
+    if (scope) scope.checked = CHECKED;
+  }
+
   private pushInTransaction(request: PushRequest): Written {
     const s = this.statements;
     const createdAt = new Date();
@@ -350,7 +361,7 @@ export class SqliteEventStore implements EventStore {
 
   async document<S>(projection: string, key: string): Promise<S | undefined> {
     return this.usingFile("recent", () => {
-      this.catchUp();
+      this.catchUpOnceFor(currentReadScope());
       const id = documentId({ projection, key });
       const cached = this.cache.get(id);
       if (cached) return cached.state as S | undefined;
@@ -377,6 +388,11 @@ export class SqliteEventStore implements EventStore {
     const sequence = this.statements.currentSequence.get(aggregate.type, aggregate.id) as number;
     const state = this.statements.document.get(projection, key) as string | undefined;
     return { sequence, state: state === undefined ? undefined : (JSON.parse(state) as S) };
+  }
+
+  /** The documents memory holds, and how reads fared there, for metrics. */
+  cacheUse(): CacheUse {
+    return this.cache.use();
   }
 
   async ping(): Promise<void> {

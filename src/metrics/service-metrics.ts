@@ -11,7 +11,7 @@
 import { performance } from "node:perf_hooks";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { CallLabels, CallObserver, ConnectionObserver, EndCall, HttpVersion, Limit, LimitObserver } from "./edge-observer.js";
-import type { AppendOutcome, PoolUse, StoreObserver } from "./store-observer.js";
+import type { AppendOutcome, CacheUse, PoolUse, StoreObserver } from "./store-observer.js";
 import { Tallies } from "./tallies.js";
 
 type CallLabelName = "service" | "method" | "protocol";
@@ -28,8 +28,7 @@ export class ServiceMetrics implements CallObserver, ConnectionObserver, LimitOb
   private readonly connectionsOpened: Counter<"version">;
   private readonly refusals: Counter<"limit">;
   private readonly appendSeconds: Histogram<"engine" | "outcome">;
-  private readonly cacheLookups: Counter<"cache" | "result">;
-  private readonly cacheEntries: Gauge<"cache">;
+  private readonly caches = new Map<string, () => CacheUse>();
   private readonly pools: (() => PoolUse)[] = [];
   // What every call and stream moves is tallied here and reported when scraped (see tallies.ts).
   private readonly callsEnded = new Tallies<CallLabelName | "code">();
@@ -100,17 +99,30 @@ export class ServiceMetrics implements CallObserver, ConnectionObserver, LimitOb
       buckets: APPEND_BUCKETS,
       registers,
     });
-    this.cacheLookups = new Counter({
+    // Read at scrape time, like the pool: the caches count their lookups as plain numbers.
+    const caches = this.caches;
+    new Counter({
       name: "lps_read_cache_lookups_total",
       help: "Reads that looked in a read-model cache, by cache and result (hit or miss)",
       labelNames: ["cache", "result"],
       registers,
+      collect() {
+        this.reset();
+        for (const [cache, read] of caches) {
+          const use = read();
+          this.inc({ cache, result: "hit" }, use.hits);
+          this.inc({ cache, result: "miss" }, use.misses);
+        }
+      },
     });
-    this.cacheEntries = new Gauge({
+    new Gauge({
       name: "lps_read_cache_entries",
       help: "Entries a read-model cache holds",
       labelNames: ["cache"],
       registers,
+      collect() {
+        for (const [cache, read] of caches) this.set({ cache }, read().entries);
+      },
     });
     const pools = this.pools;
     const poolGauge = (name: string, help: string, read: (use: PoolUse) => number) =>
@@ -170,12 +182,8 @@ export class ServiceMetrics implements CallObserver, ConnectionObserver, LimitOb
     this.appendSeconds.observe({ engine, outcome }, seconds);
   }
 
-  cacheLookup(cache: string, hit: boolean): void {
-    this.cacheLookups.inc({ cache, result: hit ? "hit" : "miss" });
-  }
-
-  cacheSize(cache: string, entries: number): void {
-    this.cacheEntries.set({ cache }, entries);
+  watchCache(cache: string, read: () => CacheUse): void {
+    this.caches.set(cache, read);
   }
 
   watchPool(read: () => PoolUse): void {

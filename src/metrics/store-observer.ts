@@ -18,13 +18,22 @@ export interface PoolUse {
   readonly max: number;
 }
 
+/** A read cache's use since it was made, and what it holds now. */
+export interface CacheUse {
+  /** Lookups that found the value (or that there is none), and lookups that had to read. */
+  readonly hits: number;
+  readonly misses: number;
+  readonly entries: number;
+}
+
 export interface StoreObserver {
   /** An append (push) ended after `seconds`, the whole transaction included. */
   appended(engine: string, seconds: number, outcome: AppendOutcome): void;
-  /** A read looked in a cache of the store (`cache` names it) and found the value or not. */
-  cacheLookup(cache: string, hit: boolean): void;
-  /** A cache holds this many entries now. */
-  cacheSize(cache: string, entries: number): void;
+  /**
+   * Registers where a read cache's use is read (`cache` names it), at the moment metrics are
+   * collected: a read counts its lookups as plain numbers, and pays nothing more for metrics.
+   */
+  watchCache(cache: string, read: () => CacheUse): void;
   /** Registers where the pool's state is read, at the moment metrics are collected. */
   watchPool(read: () => PoolUse): void;
 }

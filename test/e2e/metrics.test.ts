@@ -87,6 +87,20 @@ describe("metrics move as calls are made", () => {
     expect(["sqlite", "postgres"]).toContain(engine);
   });
 
+  it("counts lookups of the documents held in memory, found or not, and how many are held", async () => {
+    const lookups = (samples: Sample[], result: string) => sampleValue(samples, "lps_read_cache_lookups_total", { cache: "documents", result });
+    const before = await scrape(server);
+    for (let i = 0; i < 3; i++) expect((await client.call("admin", "GetLoginPolicy")).ok).toBe(true);
+    // A token never seen before is looked for in memory, and not found there.
+    const stranger = await client.call("admin", "GetLoginPolicy", {}, { authorization: `Bearer lps_${Date.now()}unknown` });
+    expect(stranger.ok).toBe(false);
+    const after = await scrape(server);
+    // Each read looks up the token, the memberships and the policy: held after the first.
+    expect(lookups(after, "hit") - lookups(before, "hit")).toBeGreaterThanOrEqual(6);
+    expect(lookups(after, "miss") - lookups(before, "miss")).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(after, "lps_read_cache_entries", { cache: "documents" })).toBeGreaterThanOrEqual(3);
+  });
+
   it("reports the database pool on PostgreSQL, and process metrics everywhere", async () => {
     const samples = await scrape(server);
     expect(sampleValue(samples, "process_cpu_seconds_total")).toBeGreaterThan(0);
