@@ -5,7 +5,11 @@
  * begins to shut down, so that clients reconnect to another replica.
  */
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { LoginPolicyWatchService } from "../../gen/lps/v1/login_policy_watch_pb.js";
+import {
+  LoginPolicyWatchService,
+  WatchDefaultLoginPolicyResponseSchema,
+  WatchLoginPolicyResponseSchema,
+} from "../../gen/lps/v1/login_policy_watch_pb.js";
 import { unavailable } from "../errors.js";
 import type { EventStore } from "../eventstore/store.js";
 import type { EffectivePolicy, LoginPolicyQueries } from "../query/login-policy-queries.js";
@@ -13,6 +17,7 @@ import { watchPolicy, type WatchedPolicy } from "../query/policy-watch.js";
 import { orgOf } from "./call-values.js";
 import { accessCheckKey } from "./context-keys.js";
 import { loginPolicyToProto } from "./login-policy-converter.js";
+import { policyAnswer } from "./policy-answers.js";
 
 export interface LoginPolicyWatchSettings {
   /** How often a quiet stream checks the caller's access and reads the policy again. */
@@ -49,13 +54,16 @@ export function loginPolicyWatchService(
     async *watchLoginPolicy(req, ctx) {
       const orgId = orgOf(ctx);
       for await (const { effective, version } of watch(() => queries.orgPolicy(orgId), req.lastVersion, ctx)) {
-        yield { policy: loginPolicyToProto(effective.policy, effective.isDefault), isDefault: effective.isDefault, version };
+        // Every watcher of the state gets the one message made for it (the version comes from the state).
+        const { policy, isDefault } = effective;
+        yield policyAnswer(WatchLoginPolicyResponseSchema, policy, isDefault, () => ({ policy: loginPolicyToProto(policy, isDefault), isDefault, version }));
       }
     },
     async *watchDefaultLoginPolicy(req, ctx) {
       const read = async () => ({ policy: await queries.defaultPolicy(), isDefault: true });
       for await (const { effective, version } of watch(read, req.lastVersion, ctx)) {
-        yield { policy: loginPolicyToProto(effective.policy, true), version };
+        const { policy } = effective;
+        yield policyAnswer(WatchDefaultLoginPolicyResponseSchema, policy, true, () => ({ policy: loginPolicyToProto(policy, true), version }));
       }
     },
   };
