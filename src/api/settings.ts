@@ -4,10 +4,11 @@
  * served (the call core answers them Unimplemented). Thin: convert, call, convert back.
  */
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
+import { GetLoginSettingsResponseSchema, type SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
 import { orgOf } from "./call-values.js";
 import { loginSettingsToProto, settingsDetails } from "./login-settings-converter.js";
+import { policyAnswer } from "./policy-answers.js";
 
 export function settingsService(queries: LoginPolicyQueries): Partial<ServiceImpl<typeof SettingsService>> {
   return {
@@ -19,7 +20,7 @@ export function settingsService(queries: LoginPolicyQueries): Partial<ServiceImp
         req.ctx?.resourceOwner.case === "instance" && req.ctx.resourceOwner.value
           ? { policy: await queries.defaultPolicy(), isDefault: true }
           : await queries.orgPolicy(orgOf(ctx));
-      return { details: settingsDetails(policy), settings: loginSettingsToProto(policy, isDefault) };
+      return policyAnswer(GetLoginSettingsResponseSchema, policy, isDefault, () => ({ details: settingsDetails(policy), settings: loginSettingsToProto(policy, isDefault) }));
     },
   };
 }
