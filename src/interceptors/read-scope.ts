@@ -8,7 +8,7 @@ import type { Interceptor } from "@connectrpc/connect";
 import { requestedOrgKey } from "../api/context-keys.js";
 import { inReadScope, type WantedDocument } from "../eventstore/read-scope.js";
 
-export type CallDocuments = (authorization: string | null, requestedOrgId: string | undefined) => WantedDocument[];
+export type CallDocuments = (authorization: string | null, requestedOrgId: string | undefined) => readonly WantedDocument[];
 
 export function readScopeInterceptor(callDocuments: CallDocuments): Interceptor {
   return (next) => (req) => {
