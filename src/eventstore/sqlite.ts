@@ -75,6 +75,9 @@ const BUSY_TIMEOUT_MS = 5000;
 /** How often data_version is asked for other processes' commits while commit listeners exist. */
 export const COMMIT_POLL_MS = 100;
 
+/** Other connections' events a look sorts out one by one at most; after more, memory is emptied instead. */
+export const CATCH_UP_EVENTS = 1000;
+
 /** Write calls committed together at most: bounds how long one commit holds the event loop. */
 export const MAX_BATCH = 64;
 
@@ -193,7 +196,7 @@ export class SqliteEventStore implements EventStore {
       rollbackToSavepoint: db.prepare("ROLLBACK TO call"),
       dataVersion: db.prepare("PRAGMA data_version").pluck(),
       lastPosition: db.prepare("SELECT COALESCE(MAX(position), 0) FROM events").pluck(),
-      eventsAfter: db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position"),
+      eventsAfter: db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
       events: db.prepare(
         `SELECT * FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND sequence > ? ORDER BY sequence`,
       ),
@@ -270,15 +273,25 @@ export class SqliteEventStore implements EventStore {
   /**
    * Drops the cached documents that other connections' commits since the last look touched.
    * A commit that appended no event was no push of this service's (a repair, a restore, a
-   * hand edit): nobody can tell what it changed, so the whole cache goes.
+   * hand edit): nobody can tell what it changed, so the whole cache goes. So it does after
+   * more than CATCH_UP_EVENTS events (a bulk import by another process): emptying memory is
+   * cheaper than sorting out what they touched, and reading them all at once would hold
+   * them all in memory. Nothing runs in between (the driver is synchronous), and a commit
+   * made meanwhile by another process changes data_version again: the next look finds no
+   * event after the new position, and empties memory once more.
    */
   private catchUp(): void {
     const dataVersion = this.statements.dataVersion.get() as number;
     if (dataVersion === this.seenDataVersion) return;
-    const events = (this.statements.eventsAfter.all(this.seenPosition) as EventRow[]).map(toStoredEvent);
-    if (events.length === 0) this.cache.clear();
-    for (const ref of documentsTouched(this.projections, events)) this.cache.delete(documentId(ref));
-    if (events.length > 0) this.seenPosition = events.at(-1)!.position;
+    const rows = this.statements.eventsAfter.all(this.seenPosition, CATCH_UP_EVENTS + 1) as EventRow[];
+    if (rows.length === 0 || rows.length > CATCH_UP_EVENTS) {
+      this.cache.clear();
+      this.seenPosition = this.statements.lastPosition.get() as number;
+    } else {
+      const events = rows.map(toStoredEvent);
+      for (const ref of documentsTouched(this.projections, events)) this.cache.delete(documentId(ref));
+      this.seenPosition = events.at(-1)!.position;
+    }
     this.seenDataVersion = dataVersion;
   }
 

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { join } from "node:path";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { MAX_BATCH, SqliteEventStore } from "../../src/eventstore/sqlite.js";
+import { CATCH_UP_EVENTS, MAX_BATCH, SqliteEventStore } from "../../src/eventstore/sqlite.js";
 import { SequenceConflict, StoreUnavailable } from "../../src/eventstore/store.js";
 import { contractProjections, describeEventStoreContract } from "./event-store-contract.js";
 import { smallDisk, unmount } from "../support/small-disk.js";
@@ -78,6 +78,26 @@ describe("SQLite documents read from memory", () => {
       expect(await server.document("note_counts", "b")).toEqual({ count: 1, last: 1 });
     } finally {
       await cli.close();
+      await server.close();
+    }
+  });
+
+  it("forgets everything after another connection's bulk import, and follows the commits after it one by one", async () => {
+    const path = join(tempDir(), "lps.db");
+    const server = new SqliteEventStore(path, contractProjections);
+    const importer = new SqliteEventStore(path, contractProjections);
+    try {
+      await server.push(note("a", 0));
+      expect(await server.document("note_counts", "a")).toEqual({ count: 1, last: 1 });
+      const bulk = Array.from({ length: CATCH_UP_EVENTS + 1 }, () => ({ type: "note.added", payload: {} }));
+      await importer.push({ creator: "u", appends: [{ aggregate: { type: "notebook", id: "b" }, resourceOwner: "o", expectedSequence: 0, events: bulk }] });
+      await importer.push(note("a", 1));
+      expect(await server.document("note_counts", "a")).toEqual({ count: 2, last: 2 });
+      expect(await server.document("note_counts", "b")).toEqual({ count: CATCH_UP_EVENTS + 1, last: CATCH_UP_EVENTS + 1 });
+      await importer.push(note("a", 2));
+      expect(await server.document("note_counts", "a")).toEqual({ count: 3, last: 3 });
+    } finally {
+      await importer.close();
       await server.close();
     }
   });
