@@ -31,6 +31,12 @@
  * A document the call did not name, or that memory dropped meanwhile (it is bounded), is
  * read with one more statement; its state is kept only if no check was applied while it
  * was on its way (else it might be older than what that check applied).
+ *
+ * Bulk changes. A check brings at most CHECK_CHANGES changed documents. If there were more
+ * (another process imported many organizations, say), memory is emptied instead: bringing
+ * them all would hold them all in memory at once, and most would not be read soon. The
+ * documents the calls named are still brought; what memory held of the others is dropped
+ * with it, and those are read on their own.
  */
 import type pg from "pg";
 import type { DocumentCache } from "./document-cache.js";
@@ -50,6 +56,7 @@ const CHECK = `
     SELECT 'changed' AS kind, c.projection, c.key, d.state
     FROM document_changes c LEFT JOIN projection_documents d ON d.projection = c.projection AND d.key = c.key
     WHERE c.tx >= $1::xid8
+    LIMIT $8
   ), named AS (
     SELECT 'wanted' AS kind, w.projection, w.key, d.state
     FROM unnest($2::text[], $3::text[]) AS w (projection, key)
@@ -65,6 +72,9 @@ const CHECK = `
   UNION ALL SELECT 'horizon', NULL, pg_snapshot_xmin(pg_current_snapshot())::text, NULL`;
 
 const FETCH = "SELECT state FROM projection_documents WHERE projection = $1 AND key = $2";
+
+/** Changed documents a check brings at most; after more, memory is emptied (see above). */
+export const CHECK_CHANGES = 1000;
 
 /** Where checks start: the xmin of a snapshot taken when memory was empty. */
 export const HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon";
@@ -184,8 +194,13 @@ export class FreshDocuments {
       [...keyedByField.values()].map((wanted) => wanted.keyFrom.projection),
       [...keyedByField.values()].map((wanted) => wanted.keyFrom.key),
       [...keyedByField.values()].map((wanted) => wanted.keyFrom.field),
+      CHECK_CHANGES + 1,
     ]);
     // From here to the end nothing awaits: memory moves to the check's snapshot at once.
+    if (rows.filter((row) => row.kind === "changed").length > CHECK_CHANGES) {
+      this.cache.clear();
+      held.clear();
+    }
     const fresh = new Map<string, Known>();
     for (const row of rows) {
       if (row.kind === "horizon") {

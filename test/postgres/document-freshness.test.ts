@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import pg from "pg";
 import { createDatabase } from "../../harness/postgres-cluster.js";
+import { CHECK_CHANGES } from "../../src/eventstore/postgres-freshness.js";
 import { PostgresEventStore } from "../../src/eventstore/postgres.js";
 import { inReadScope } from "../../src/eventstore/read-scope.js";
 import { createLogger } from "../../src/logger.js";
@@ -72,6 +73,27 @@ describePostgres("documents in a replica's memory", () => {
         await writer.query("DELETE FROM projection_documents WHERE projection = 'p' AND key = 'a'");
       });
       await inReadScope(wanted, async () => expect(await store.document("p", "a")).toBeUndefined());
+    });
+
+    it("read current states after another writer changed more documents than a check brings", async () => {
+      const writer = await session();
+      await save(writer, "held", 1);
+      const wanted = [{ projection: "p", key: "held" }];
+      await inReadScope(wanted, async () => expect(await store.document("p", "held")).toEqual({ value: 1 }));
+      // A bulk import: more changes than one check brings, the held document's among the last.
+      await writer.query("BEGIN");
+      await writer.query(
+        `INSERT INTO projection_documents (projection, key, state)
+         SELECT 'p', 'bulk-' || n, json_build_object('value', n) FROM generate_series(1, $1::int) AS n`,
+        [CHECK_CHANGES + 1],
+      );
+      await save(writer, "held", 2);
+      await writer.query("COMMIT");
+      await inReadScope(wanted, async () => {
+        expect(await store.document("p", "held")).toEqual({ value: 2 });
+        expect(await store.document("p", `bulk-${CHECK_CHANGES}`)).toEqual({ value: CHECK_CHANGES });
+      });
+      expect(await store.document("p", "held")).toEqual({ value: 2 });
     });
   });
 });
