@@ -13,11 +13,18 @@ export interface Projection<S = unknown> {
   readonly name: string;
   /** The event types this projection reduces. */
   readonly handles: ReadonlySet<string>;
-  /** The key of the document the event changes. */
-  key(event: StoredEvent): string;
+  /**
+   * The key of the document the event changes. A store asks before it stores the event
+   * (PostgreSQL locks the document first), so the key cannot depend on the event's position
+   * or time, which the store gives it.
+   */
+  key(event: EventToStore): string;
   /** The document after the event; undefined deletes it. Must be pure. */
   reduce(state: S | undefined, event: StoredEvent): S | undefined;
 }
+
+/** An event as its command made it, before the store gives it a position and a time. */
+export type EventToStore = Omit<StoredEvent, "position" | "createdAt">;
 
 /** A document address: which projection, which key. */
 export interface DocumentRef {
@@ -31,7 +38,7 @@ export interface DocumentChange extends DocumentRef {
 }
 
 /** The documents the events will change, each once, for the engine to load. */
-export function documentsTouched(projections: readonly Projection[], events: readonly StoredEvent[]): DocumentRef[] {
+export function documentsTouched(projections: readonly Projection[], events: readonly EventToStore[]): DocumentRef[] {
   const refs = new Map<string, DocumentRef>();
   for (const event of events) {
     for (const projection of projections) {
