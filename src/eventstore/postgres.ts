@@ -42,13 +42,14 @@
  * sequence) stays as the last line of defence: a duplicate sequence fails the push as a
  * SequenceConflict, as do deadlocks and serialization failures should they ever happen.
  *
- * Round trips. A write's transaction is five: BEGIN together with its first locks, the
- * write model read under them (decide only), one statement that checks, appends, claims,
- * loads the documents not read yet and queues the commit notification
- * (postgres-append.ts), one that saves the documents, and COMMIT. The documents are saved
- * after the append because a projection reduces stored events, positions included, which
- * the insert assigns. A push whose locks are not all known when it begins (decide's, once
- * it has decided) takes the others in one more; releasing unique values costs one more.
+ * Round trips. A decision's transaction is four: BEGIN together with its first locks, the
+ * write model and the clock read under them, one statement that checks, appends, claims,
+ * saves the documents and queues the commit notification (postgres-push-statements.ts),
+ * and COMMIT. A push's is four too, the read being of the clock and the documents its
+ * events change. One more takes the locks a decision needs beyond its own (an aggregate it
+ * checks, another document) and one more reads what they guard; releasing unique values
+ * costs one more. The documents are reduced before the events are inserted, which is why
+ * a projection never sees an event's position (see projection.ts).
  *
  * Time. The events of a push carry the database's clock, read once after the locks are
  * held and cut to milliseconds: one clock for every replica (their own clocks drift), so an
@@ -71,9 +72,9 @@ import pg from "pg";
 import type { Logger } from "../logger.js";
 import type { CacheUse, PoolUse } from "../metrics/store-observer.js";
 import type { AggregateRef, StoredEvent } from "./event.js";
-import { documentId, documentsTouched, reduceDocuments, type DocumentRef, type EventToStore, type Projection } from "./projection.js";
+import { documentId, documentsTouched, reduceDocuments, type DocumentRef, type EventToStore, type ProjectedEvent, type Projection } from "./projection.js";
 import { HeldLocks, locksFor, type AdvisoryLock } from "./postgres-locks.js";
-import { append, type SequenceCheck } from "./postgres-append.js";
+import { readUnderLocks, write, type SequenceCheck } from "./postgres-push-statements.js";
 import { DEFAULT_CACHED_DOCUMENTS, DocumentCache } from "./document-cache.js";
 import { FreshDocuments, HORIZON } from "./postgres-freshness.js";
 import { isConflict, isUnavailable, reasonOf } from "./postgres-errors.js";
@@ -211,11 +212,14 @@ export class PostgresEventStore implements EventStore {
     return this.announced(
       await this.written(
         this.transaction(aggregate, locksFor([aggregate], [], [model]), async (client, held) => {
-          const { rows } = await client.query<SnapshotRow<S>>(named("lps-snapshot", SNAPSHOT, [aggregate.type, aggregate.id, projection, key]));
+          const { rows } = await client.query<SnapshotRow<S> & { now: Date }>(
+            named("lps-snapshot-now", SNAPSHOT_NOW, [aggregate.type, aggregate.id, projection, key]),
+          );
           const snapshot = toSnapshot(rows[0]!);
           const known: Known = {
             sequences: new Map([[aggregateId(aggregate), snapshot.sequence]]),
             documents: new Map([[documentId(model), snapshot.state]]),
+            clock: rows[0]!.now,
           };
           return this.pushIn(client, held, decide(snapshot), known);
         }),
@@ -240,9 +244,9 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Writes a push in a transaction that holds some of its locks and knows, under them, some
-   * sequences and documents already: takes the other locks (a round trip, if any are
-   * missing), releases (a round trip, if any), appends with its checks, claims and document
-   * loads (one), and saves the documents the events change (one).
+   * sequences and documents, and the clock, already: takes the other locks (a round trip,
+   * if any are missing), releases (one, if any), reads the clock and the documents it does
+   * not know yet (one, if any), and writes (one).
    */
   private async pushIn(client: pg.PoolClient, held: HeldLocks, request: PushRequest, known: Known): Promise<StoredEvent[]> {
     const checks = sequenceChecks(request, known);
@@ -251,31 +255,26 @@ export class PostgresEventStore implements EventStore {
     await held.take(client, locksFor(appendedTo(request), onlyChecked(request), touched));
     await release(client, request.release ?? []);
     const claims = sorted(request.claim ?? []);
-    const unread = touched.filter((ref) => !known.documents.has(documentId(ref)));
     if (checks.length + events.length + claims.length === 0) return [];
-    const appended = await append(client, { checks, events, claims, documents: unread, channel: COMMIT_CHANNEL });
-    if (appended.moved) throw new SequenceConflict(appended.moved);
-    const won = new Set(appended.claimed.map((c) => JSON.stringify([c.kind, c.value])));
+    const documents = new Map(known.documents);
+    const unread = touched.filter((ref) => !documents.has(documentId(ref)));
+    // The clock read with the write model holds for the events of aggregates locked before
+    // it; another aggregate's lock, taken after it, may have waited for a writer whose
+    // events are later still.
+    let createdAt = appendedTo(request).every((aggregate) => known.sequences.has(aggregateId(aggregate))) ? known.clock : undefined;
+    if (!createdAt || unread.length > 0) {
+      const read = await readUnderLocks(client, unread);
+      createdAt = read.createdAt;
+      for (const document of read.documents) documents.set(documentId(document), document.state);
+    }
+    const projected = events.map((event): ProjectedEvent => ({ ...event, createdAt }));
+    const changes = reduceDocuments(this.projections, projected, documents);
+    const written = await write(client, { checks, events: projected, claims, changes, channel: COMMIT_CHANNEL });
+    if (written.moved) throw new SequenceConflict(written.moved);
+    const won = new Set(written.claimed.map((c) => JSON.stringify([c.kind, c.value])));
     const taken = claims.find((c) => !won.has(JSON.stringify([c.kind, c.value])));
     if (taken) throw new UniqueConstraintTaken(taken);
-    const stored = events.map((event, i): StoredEvent => ({ ...event, position: appended.positions[i]!, createdAt: appended.createdAt }));
-    const loaded = new Map(known.documents);
-    for (const document of appended.documents) loaded.set(documentId(document), document.state);
-    await this.project(client, stored, loaded);
-    return stored;
-  }
-
-  /** Saves the documents the events change, reduced from their states read under their locks. */
-  private async project(client: pg.PoolClient, events: readonly StoredEvent[], loaded: ReadonlyMap<string, unknown>): Promise<void> {
-    const changes = reduceDocuments(this.projections, events, loaded);
-    if (changes.length === 0) return;
-    await client.query(
-      named("lps-save-documents", SAVE_DOCUMENTS, [
-        changes.map((c) => c.projection),
-        changes.map((c) => c.key),
-        changes.map((c) => (c.state === undefined ? null : JSON.stringify(c.state))),
-      ]),
-    );
+    return projected.map((event, i): StoredEvent => ({ ...event, position: written.positions[i]! }));
   }
 
   async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
@@ -398,13 +397,14 @@ async function migrate(url: string): Promise<void> {
   }
 }
 
-/** What a transaction has read under its locks before the push: sequences by aggregate, documents by ID. */
+/** What a transaction has read under its locks before the push: sequences by aggregate, documents by ID, the clock. */
 interface Known {
   readonly sequences: ReadonlyMap<string, number>;
   readonly documents: ReadonlyMap<string, unknown>;
+  readonly clock: Date | undefined;
 }
 
-const NOTHING_KNOWN: Known = { sequences: new Map(), documents: new Map() };
+const NOTHING_KNOWN: Known = { sequences: new Map(), documents: new Map(), clock: undefined };
 
 const aggregateId = (aggregate: AggregateRef) => JSON.stringify([aggregate.type, aggregate.id]);
 
@@ -477,24 +477,13 @@ function named(name: string, text: string, values: unknown[]): pg.QueryConfig {
   return { name, text, values };
 }
 
-/**
- * Saves a push's document changes in one statement, a null state deleting. (A trigger
- * notes each change for the replicas' checks: see postgres-freshness.ts.)
- */
-const SAVE_DOCUMENTS = `
-  WITH changes AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS c (projection, key, state)
-  ), saved AS (
-    INSERT INTO projection_documents (projection, key, state)
-    SELECT projection, key, state::json FROM changes WHERE state IS NOT NULL
-    ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state
-  )
-  DELETE FROM projection_documents d USING changes c
-  WHERE c.state IS NULL AND d.projection = c.projection AND d.key = c.key`;
-
 /** An aggregate's sequence and a document, in one statement: one snapshot of the database. */
-const SNAPSHOT = `SELECT (SELECT COALESCE(max(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2) AS sequence,
-                         (SELECT state FROM projection_documents WHERE projection = $3 AND key = $4) AS state`;
+const SNAPSHOT_COLUMNS = `(SELECT COALESCE(max(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2) AS sequence,
+                          (SELECT state FROM projection_documents WHERE projection = $3 AND key = $4) AS state`;
+const SNAPSHOT = `SELECT ${SNAPSHOT_COLUMNS}`;
+
+/** A decision's write model, read under its locks, with the clock for the events it appends. */
+const SNAPSHOT_NOW = `SELECT date_trunc('milliseconds', clock_timestamp()) AS now, ${SNAPSHOT_COLUMNS}`;
 
 interface SnapshotRow<S> {
   sequence: string;

@@ -19,12 +19,19 @@ export interface Projection<S = unknown> {
    * or time, which the store gives it.
    */
   key(event: EventToStore): string;
-  /** The document after the event; undefined deletes it. Must be pure. */
-  reduce(state: S | undefined, event: StoredEvent): S | undefined;
+  /**
+   * The document after the event; undefined deletes it. Must be pure. A store may reduce
+   * before it inserts the event (PostgreSQL saves the documents in the statement that
+   * inserts the events), so the event has no position yet.
+   */
+  reduce(state: S | undefined, event: ProjectedEvent): S | undefined;
 }
 
+/** An event as a projection reduces it: as stored, but for its position. */
+export type ProjectedEvent = Omit<StoredEvent, "position">;
+
 /** An event as its command made it, before the store gives it a position and a time. */
-export type EventToStore = Omit<StoredEvent, "position" | "createdAt">;
+export type EventToStore = Omit<ProjectedEvent, "createdAt">;
 
 /** A document address: which projection, which key. */
 export interface DocumentRef {
@@ -56,7 +63,7 @@ export function documentsTouched(projections: readonly Projection[], events: rea
  */
 export function reduceDocuments(
   projections: readonly Projection[],
-  events: readonly StoredEvent[],
+  events: readonly ProjectedEvent[],
   loaded: ReadonlyMap<string, unknown>,
 ): DocumentChange[] {
   const states = new Map<string, DocumentChange>();
