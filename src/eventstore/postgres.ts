@@ -16,20 +16,40 @@
  * first takes transaction-scoped advisory locks on what it will change, and reads only
  * after holding them:
  *   1. each aggregate it appends to, so that the expected-sequence check and the insert see
- *      the latest committed events (a concurrent writer waits, then finds it moved on);
+ *      the latest committed events (a concurrent writer waits, then finds it moved on); an
+ *      aggregate it only checks (an append of no events) is locked shared, so checkers do
+ *      not queue behind one another, only with its writers;
  *   2. each projection document its events touch, so that the read-modify-write of a
  *      document never starts from a state another transaction is replacing (READ COMMITTED
  *      alone would let the later writer overwrite the earlier one's change).
  * Advisory locks rather than SELECT ... FOR UPDATE because a document that does not exist
- * yet has no row to lock. Every push takes its locks in one global order (aggregates, then
- * constraint rows, then documents, each sorted), so pushes cannot deadlock one another.
- * A command that decides on what it read (decide) takes its aggregate's lock before it
- * reads, so racing writers of one aggregate queue and none has to decide again.
+ * yet has no row to lock. A push takes its locks in one global order (aggregates, then
+ * documents, each sorted: see postgres-locks.ts) and only then claims and releases unique
+ * values (rows, sorted), so pushes cannot deadlock one another.
+ * A command that decides on what it read (decide) takes its aggregate's lock, and its
+ * write model document's, before it reads, so racing writers of one aggregate queue and
+ * none has to decide again; what the read returned then holds until the commit, so the
+ * push neither checks that sequence again nor reads that document again. Its other locks
+ * (an aggregate it checks, another document) come after that document's, outside the
+ * global order. A writer that waits for that document changes it, so appends to its
+ * aggregate (a command's write model is its own aggregate's document) and waits for that
+ * aggregate's lock first, before any document's: the one deadlock left is between
+ * aggregates (a push holding an aggregate the decision then checks, waiting for the
+ * decision's own), as before, and PostgreSQL breaks it, and the command decides again.
  * Why not SERIALIZABLE: it aborts every transaction that overlaps another (and some that
  * only share an index page), so writers of a hot policy or a shared document would redo
  * their work again and again; with locks they queue. The unique key on (aggregate,
  * sequence) stays as the last line of defence: a duplicate sequence fails the push as a
  * SequenceConflict, as do deadlocks and serialization failures should they ever happen.
+ *
+ * Round trips. A decision's transaction is four: BEGIN together with its first locks, the
+ * write model and the clock read under them, one statement that checks, appends, claims,
+ * saves the documents and queues the commit notification (postgres-push-statements.ts),
+ * and COMMIT. A push's is four too, the read being of the clock and the documents its
+ * events change. One more takes the locks a decision needs beyond its own (an aggregate it
+ * checks, another document) and one more reads what they guard; releasing unique values
+ * costs one more. The documents are reduced before the events are inserted, which is why
+ * a projection never sees an event's position (see projection.ts).
  *
  * Time. The events of a push carry the database's clock, read once after the locks are
  * held and cut to milliseconds: one clock for every replica (their own clocks drift), so an
@@ -48,12 +68,13 @@
  * (see postgres-commit-watch.ts), and tells this process's commit listeners itself once
  * it has committed.
  */
-import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Logger } from "../logger.js";
 import type { CacheUse, PoolUse } from "../metrics/store-observer.js";
 import type { AggregateRef, StoredEvent } from "./event.js";
-import { documentId, documentsTouched, reduceDocuments, type DocumentRef, type Projection } from "./projection.js";
+import { documentId, documentsTouched, reduceDocuments, type DocumentRef, type EventToStore, type ProjectedEvent, type Projection } from "./projection.js";
+import { HeldLocks, locksFor, type AdvisoryLock } from "./postgres-locks.js";
+import { readUnderLocks, write, type SequenceCheck } from "./postgres-push-statements.js";
 import { DEFAULT_CACHED_DOCUMENTS, DocumentCache } from "./document-cache.js";
 import { FreshDocuments, HORIZON } from "./postgres-freshness.js";
 import { isConflict, isUnavailable, reasonOf } from "./postgres-errors.js";
@@ -66,7 +87,6 @@ import {
   SequenceConflict,
   StoreUnavailable,
   UniqueConstraintTaken,
-  type Append,
   type Decision,
   type Document,
   type EventFilter,
@@ -174,18 +194,34 @@ export class PostgresEventStore implements EventStore {
   }
 
   async push(request: PushRequest): Promise<StoredEvent[]> {
-    return this.announced(await this.written(this.transaction(request.appends[0]?.aggregate, (client) => this.pushIn(client, request))));
+    // Every event is known before the transaction, and so every document it changes: the
+    // transaction begins holding all its locks, in one round trip.
+    const touched = documentsTouched(this.projections, eventsToStore(request));
+    const locks = locksFor(appendedTo(request), onlyChecked(request), touched);
+    const conflictOn = request.appends[0]?.aggregate;
+    return this.announced(await this.written(this.transaction(conflictOn, locks, (client, held) => this.pushIn(client, held, request, NOTHING_KNOWN))));
   }
 
   async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
+    const model: DocumentRef = { projection, key };
+    // The aggregate's lock, and its write model document's, first, then the read: a racing
+    // writer waits here, and reads what this one commits. What the read returns holds until
+    // the commit, so the push checks neither again. (The document's lock comes before any
+    // other aggregate's that the push goes on to lock, out of the global order: see the
+    // top of this file.)
     return this.announced(
       await this.written(
-        this.transaction(aggregate, async (client) => {
-          // The aggregate's lock first, then the read: a racing writer waits here, and reads
-          // what this one commits. pushIn takes the same lock again, which PostgreSQL counts.
-          await lock(client, [aggregateLockName(aggregate)]);
-          const { rows } = await client.query<SnapshotRow<S>>(named("lps-snapshot", SNAPSHOT, [aggregate.type, aggregate.id, projection, key]));
-          return this.pushIn(client, decide(toSnapshot(rows[0]!)));
+        this.transaction(aggregate, locksFor([aggregate], [], [model]), async (client, held) => {
+          const { rows } = await client.query<SnapshotRow<S> & { now: Date }>(
+            named("lps-snapshot-now", SNAPSHOT_NOW, [aggregate.type, aggregate.id, projection, key]),
+          );
+          const snapshot = toSnapshot(rows[0]!);
+          const known: Known = {
+            sequences: new Map([[aggregateId(aggregate), snapshot.sequence]]),
+            documents: new Map([[documentId(model), snapshot.state]]),
+            clock: rows[0]!.now,
+          };
+          return this.pushIn(client, held, decide(snapshot), known);
         }),
       ),
     );
@@ -206,39 +242,39 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private async pushIn(client: pg.PoolClient, request: PushRequest): Promise<StoredEvent[]> {
-    const createdAt = await lock(client, request.appends.map((append) => aggregateLockName(append.aggregate)));
-    const stored: StoredEvent[] = [];
-    for (const append of request.appends) stored.push(...(await appendEvents(client, append, request.creator, createdAt)));
-    await releaseAndClaim(client, request.release ?? [], request.claim ?? []);
-    await this.project(client, stored);
-    // Delivered to every listening replica when the transaction commits, and never if not.
-    if (stored.length > 0) await client.query("SELECT pg_notify($1, '')", [COMMIT_CHANNEL]);
-    return stored;
-  }
-
-  private async project(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
-    const refs = documentsTouched(this.projections, events);
-    if (refs.length === 0) return;
-    await lock(client, refs.map(documentLockName));
-    const { rows } = await client.query<DocumentRef & { state: unknown }>(
-      named(
-        "lps-load-documents",
-        `SELECT projection, key, state FROM projection_documents
-         WHERE (projection, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-        [refs.map((ref) => ref.projection), refs.map((ref) => ref.key)],
-      ),
-    );
-    const loaded = new Map(rows.map((row) => [documentId(row), row.state]));
-    const changes = reduceDocuments(this.projections, events, loaded);
-    if (changes.length === 0) return;
-    await client.query(
-      named("lps-save-documents", SAVE_DOCUMENTS, [
-        changes.map((c) => c.projection),
-        changes.map((c) => c.key),
-        changes.map((c) => (c.state === undefined ? null : JSON.stringify(c.state))),
-      ]),
-    );
+  /**
+   * Writes a push in a transaction that holds some of its locks and knows, under them, some
+   * sequences and documents, and the clock, already: takes the other locks (a round trip,
+   * if any are missing), releases (one, if any), reads the clock and the documents it does
+   * not know yet (one, if any), and writes (one).
+   */
+  private async pushIn(client: pg.PoolClient, held: HeldLocks, request: PushRequest, known: Known): Promise<StoredEvent[]> {
+    const checks = sequenceChecks(request, known);
+    const events = eventsToStore(request);
+    const touched = documentsTouched(this.projections, events);
+    await held.take(client, locksFor(appendedTo(request), onlyChecked(request), touched));
+    await release(client, request.release ?? []);
+    const claims = sorted(request.claim ?? []);
+    if (checks.length + events.length + claims.length === 0) return [];
+    const documents = new Map(known.documents);
+    const unread = touched.filter((ref) => !documents.has(documentId(ref)));
+    // The clock read with the write model holds for the events of aggregates locked before
+    // it; another aggregate's lock, taken after it, may have waited for a writer whose
+    // events are later still.
+    let createdAt = appendedTo(request).every((aggregate) => known.sequences.has(aggregateId(aggregate))) ? known.clock : undefined;
+    if (!createdAt || unread.length > 0) {
+      const read = await readUnderLocks(client, unread);
+      createdAt = read.createdAt;
+      for (const document of read.documents) documents.set(documentId(document), document.state);
+    }
+    const projected = events.map((event): ProjectedEvent => ({ ...event, createdAt }));
+    const changes = reduceDocuments(this.projections, projected, documents);
+    const written = await write(client, { checks, events: projected, claims, changes, channel: COMMIT_CHANNEL });
+    if (written.moved) throw new SequenceConflict(written.moved);
+    const won = new Set(written.claimed.map((c) => JSON.stringify([c.kind, c.value])));
+    const taken = claims.find((c) => !won.has(JSON.stringify([c.kind, c.value])));
+    if (taken) throw new UniqueConstraintTaken(taken);
+    return projected.map((event, i): StoredEvent => ({ ...event, position: written.positions[i]! }));
   }
 
   async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
@@ -302,10 +338,15 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Runs `work` in a transaction on one connection. On failure a sound connection is
+   * Runs `work` in a transaction on one connection, begun holding `locks` (one round trip
+   * for both). On failure a sound connection is
    * rolled back and reused; a broken one is dropped (the server rolls back what it held).
    */
-  private async transaction<T>(conflictOn: AggregateRef | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(
+    conflictOn: AggregateRef | undefined,
+    locks: readonly AdvisoryLock[],
+    work: (client: pg.PoolClient, held: HeldLocks) => Promise<T>,
+  ): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pools.writes.connect();
@@ -318,8 +359,9 @@ export class PostgresEventStore implements EventStore {
     client.on("error", ignore);
     let broken = false;
     try {
-      await client.query("BEGIN");
-      const result = await work(client);
+      const held = new HeldLocks();
+      await held.take(client, locks);
+      const result = await work(client, held);
       await client.query("COMMIT");
       return result;
     } catch (error) {
@@ -355,97 +397,61 @@ async function migrate(url: string): Promise<void> {
   }
 }
 
-/**
- * Takes transaction-scoped advisory locks in the order of their keys, then reads the
- * database clock (evaluated once the aggregate below has taken every lock).
- */
-async function lock(client: pg.PoolClient, names: readonly string[]): Promise<Date> {
-  const keys = [...new Set(names.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const { rows } = await client.query<{ now: Date }>(
-    named(
-      "lps-lock",
-      `SELECT date_trunc('milliseconds', clock_timestamp()) AS now
-       FROM (SELECT count(pg_advisory_xact_lock(key)) FROM unnest($1::bigint[]) AS key) AS locked`,
-      [keys.map(String)],
-    ),
-  );
-  return rows[0]!.now;
+/** What a transaction has read under its locks before the push: sequences by aggregate, documents by ID, the clock. */
+interface Known {
+  readonly sequences: ReadonlyMap<string, number>;
+  readonly documents: ReadonlyMap<string, unknown>;
+  readonly clock: Date | undefined;
 }
 
-/** A 64-bit advisory lock key for a name. Two names that share a key only make their writers take turns. */
-function lockKey(name: string): bigint {
-  return createHash("sha256").update(name).digest().readBigInt64BE(0);
-}
+const NOTHING_KNOWN: Known = { sequences: new Map(), documents: new Map(), clock: undefined };
 
-const aggregateLockName = (aggregate: AggregateRef) => JSON.stringify(["aggregate", aggregate.type, aggregate.id]);
-const documentLockName = (ref: DocumentRef) => JSON.stringify(["document", ref.projection, ref.key]);
+const aggregateId = (aggregate: AggregateRef) => JSON.stringify([aggregate.type, aggregate.id]);
 
-/** Appends one aggregate's events after checking, under its lock, that it is where the command left it. */
-async function appendEvents(client: pg.PoolClient, append: Append, creator: string, createdAt: Date): Promise<StoredEvent[]> {
-  const { aggregate, expectedSequence, resourceOwner } = append;
-  const current = await client.query<{ sequence: string }>(
-    named(
-      "lps-current-sequence",
-      "SELECT COALESCE(max(sequence), 0) AS sequence FROM events WHERE aggregate_type = $1 AND aggregate_id = $2",
-      [aggregate.type, aggregate.id],
-    ),
-  );
-  if (Number(current.rows[0]!.sequence) !== expectedSequence) throw new SequenceConflict(aggregate);
-  if (append.events.length === 0) return [];
-  const inserted = await client.query<{ sequence: string; position: string }>({
-    name: "lps-insert-events",
-    text: `INSERT INTO events (aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at)
-     SELECT $1, $2, $3::bigint + e.n, e.type, e.payload::json, $4, $5, $6
-     FROM unnest($7::text[], $8::text[]) WITH ORDINALITY AS e (type, payload, n)
-     ORDER BY e.n
-     RETURNING sequence, position`,
-    values: [
-      aggregate.type,
-      aggregate.id,
-      expectedSequence,
-      resourceOwner,
-      creator,
-      createdAt,
-      append.events.map((event) => event.type),
-      append.events.map((event) => JSON.stringify(event.payload)),
-    ],
-  });
-  const positions = new Map(inserted.rows.map((row) => [Number(row.sequence), Number(row.position)]));
-  return append.events.map((event, i) => {
-    const sequence = expectedSequence + i + 1;
-    return { ...event, aggregate, resourceOwner, sequence, position: positions.get(sequence)!, creator, createdAt };
-  });
-}
+/** The aggregates a push appends events to, and those it only checks (appends of no events). */
+const appendedTo = (request: PushRequest) => request.appends.filter((a) => a.events.length > 0).map((a) => a.aggregate);
+const onlyChecked = (request: PushRequest) => request.appends.filter((a) => a.events.length === 0).map((a) => a.aggregate);
 
 /**
- * Releases, then claims, unique values. A claim waits for a concurrent claimant of the
- * same value to finish and fails if it committed. Rows are taken in sorted order.
+ * Which appends the database must check: an aggregate's first append, unless the
+ * transaction read its sequence under its lock already (then the lock has kept it there,
+ * and the append must expect just that). A later append to the same aggregate must go on
+ * where the one before it ends, as it would find the aggregate after that one's events.
  */
-async function releaseAndClaim(
-  client: pg.PoolClient,
-  release: readonly UniqueConstraint[],
-  claim: readonly UniqueConstraint[],
-): Promise<void> {
-  const sorted = (constraints: readonly UniqueConstraint[]) =>
-    [...constraints].sort((a, b) => (a.kind === b.kind ? compare(a.value, b.value) : compare(a.kind, b.kind)));
-  if (release.length > 0) {
-    const rows = sorted(release);
-    await client.query(`DELETE FROM unique_constraints WHERE (kind, value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, [
+function sequenceChecks(request: PushRequest, known: Known): SequenceCheck[] {
+  const next = new Map(known.sequences);
+  const checks: SequenceCheck[] = [];
+  for (const { aggregate, expectedSequence, events } of request.appends) {
+    const at = next.get(aggregateId(aggregate));
+    if (at === undefined) checks.push({ aggregate, expectedSequence });
+    else if (at !== expectedSequence) throw new SequenceConflict(aggregate);
+    next.set(aggregateId(aggregate), expectedSequence + events.length);
+  }
+  return checks;
+}
+
+/** A push's events, numbered on from each append's expected sequence, in the push's order. */
+function eventsToStore(request: PushRequest): EventToStore[] {
+  return request.appends.flatMap(({ aggregate, resourceOwner, expectedSequence, events }) =>
+    events.map((event, i) => ({ ...event, aggregate, resourceOwner, sequence: expectedSequence + i + 1, creator: request.creator })),
+  );
+}
+
+/** Releases unique values before the push claims any (a push may release and claim one value). */
+async function release(client: pg.PoolClient, constraints: readonly UniqueConstraint[]): Promise<void> {
+  if (constraints.length === 0) return;
+  const rows = sorted(constraints);
+  await client.query(
+    named("lps-release", "DELETE FROM unique_constraints WHERE (kind, value) IN (SELECT * FROM unnest($1::text[], $2::text[]))", [
       rows.map((c) => c.kind),
       rows.map((c) => c.value),
-    ]);
-  }
-  if (claim.length > 0) {
-    const rows = sorted(claim);
-    const claimed = await client.query<UniqueConstraint>(
-      `INSERT INTO unique_constraints (kind, value) SELECT * FROM unnest($1::text[], $2::text[])
-       ON CONFLICT DO NOTHING RETURNING kind, value`,
-      [rows.map((c) => c.kind), rows.map((c) => c.value)],
-    );
-    const won = new Set(claimed.rows.map((c) => JSON.stringify([c.kind, c.value])));
-    const taken = claim.find((c) => !won.has(JSON.stringify([c.kind, c.value])));
-    if (taken) throw new UniqueConstraintTaken(taken);
-  }
+    ]),
+  );
+}
+
+/** Constraints in one order, so that concurrent claimants and releasers take their rows in it. */
+function sorted(constraints: readonly UniqueConstraint[]): UniqueConstraint[] {
+  return [...constraints].sort((a, b) => (a.kind === b.kind ? compare(a.value, b.value) : compare(a.kind, b.kind)));
 }
 
 function compare(a: string, b: string): number {
@@ -471,24 +477,13 @@ function named(name: string, text: string, values: unknown[]): pg.QueryConfig {
   return { name, text, values };
 }
 
-/**
- * Saves a push's document changes in one statement, a null state deleting. (A trigger
- * notes each change for the replicas' checks: see postgres-freshness.ts.)
- */
-const SAVE_DOCUMENTS = `
-  WITH changes AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS c (projection, key, state)
-  ), saved AS (
-    INSERT INTO projection_documents (projection, key, state)
-    SELECT projection, key, state::json FROM changes WHERE state IS NOT NULL
-    ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state
-  )
-  DELETE FROM projection_documents d USING changes c
-  WHERE c.state IS NULL AND d.projection = c.projection AND d.key = c.key`;
-
 /** An aggregate's sequence and a document, in one statement: one snapshot of the database. */
-const SNAPSHOT = `SELECT (SELECT COALESCE(max(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2) AS sequence,
-                         (SELECT state FROM projection_documents WHERE projection = $3 AND key = $4) AS state`;
+const SNAPSHOT_COLUMNS = `(SELECT COALESCE(max(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2) AS sequence,
+                          (SELECT state FROM projection_documents WHERE projection = $3 AND key = $4) AS state`;
+const SNAPSHOT = `SELECT ${SNAPSHOT_COLUMNS}`;
+
+/** A decision's write model, read under its locks, with the clock for the events it appends. */
+const SNAPSHOT_NOW = `SELECT date_trunc('milliseconds', clock_timestamp()) AS now, ${SNAPSHOT_COLUMNS}`;
 
 interface SnapshotRow<S> {
   sequence: string;

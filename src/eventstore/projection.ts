@@ -13,11 +13,25 @@ export interface Projection<S = unknown> {
   readonly name: string;
   /** The event types this projection reduces. */
   readonly handles: ReadonlySet<string>;
-  /** The key of the document the event changes. */
-  key(event: StoredEvent): string;
-  /** The document after the event; undefined deletes it. Must be pure. */
-  reduce(state: S | undefined, event: StoredEvent): S | undefined;
+  /**
+   * The key of the document the event changes. A store asks before it stores the event
+   * (PostgreSQL locks the document first), so the key cannot depend on the event's position
+   * or time, which the store gives it.
+   */
+  key(event: EventToStore): string;
+  /**
+   * The document after the event; undefined deletes it. Must be pure. A store may reduce
+   * before it inserts the event (PostgreSQL saves the documents in the statement that
+   * inserts the events), so the event has no position yet.
+   */
+  reduce(state: S | undefined, event: ProjectedEvent): S | undefined;
 }
+
+/** An event as a projection reduces it: as stored, but for its position. */
+export type ProjectedEvent = Omit<StoredEvent, "position">;
+
+/** An event as its command made it, before the store gives it a position and a time. */
+export type EventToStore = Omit<ProjectedEvent, "createdAt">;
 
 /** A document address: which projection, which key. */
 export interface DocumentRef {
@@ -31,7 +45,7 @@ export interface DocumentChange extends DocumentRef {
 }
 
 /** The documents the events will change, each once, for the engine to load. */
-export function documentsTouched(projections: readonly Projection[], events: readonly StoredEvent[]): DocumentRef[] {
+export function documentsTouched(projections: readonly Projection[], events: readonly EventToStore[]): DocumentRef[] {
   const refs = new Map<string, DocumentRef>();
   for (const event of events) {
     for (const projection of projections) {
@@ -49,7 +63,7 @@ export function documentsTouched(projections: readonly Projection[], events: rea
  */
 export function reduceDocuments(
   projections: readonly Projection[],
-  events: readonly StoredEvent[],
+  events: readonly ProjectedEvent[],
   loaded: ReadonlyMap<string, unknown>,
 ): DocumentChange[] {
   const states = new Map<string, DocumentChange>();

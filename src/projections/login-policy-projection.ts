@@ -13,8 +13,7 @@ import {
   type LoginPolicyAdded,
   type LoginPolicyChanged,
 } from "../events/login-policy.js";
-import type { StoredEvent } from "../eventstore/event.js";
-import type { Projection } from "../eventstore/projection.js";
+import type { ProjectedEvent, Projection } from "../eventstore/projection.js";
 
 export interface LoginPolicyDocument {
   readonly ownerType: PolicyOwnerType;
@@ -31,17 +30,17 @@ export interface LoginPolicyDocument {
 
 export const LOGIN_POLICIES = "login_policies";
 
-type Reducer = (doc: LoginPolicyDocument | undefined, event: StoredEvent) => LoginPolicyDocument | undefined;
+type Reducer = (doc: LoginPolicyDocument | undefined, event: ProjectedEvent) => LoginPolicyDocument | undefined;
 
 /** A reducer that changes an existing policy and records the event as its latest. */
-function update(change: (doc: LoginPolicyDocument, event: StoredEvent) => Partial<LoginPolicyDocument>): Reducer {
+function update(change: (doc: LoginPolicyDocument, event: ProjectedEvent) => Partial<LoginPolicyDocument>): Reducer {
   return (doc, event) =>
     doc && { ...doc, ...change(doc, event), sequence: event.sequence, changedAt: event.createdAt.toISOString() };
 }
 
 function reducers(ownerType: PolicyOwnerType): [string, Reducer][] {
   const types = loginPolicyEvents[ownerType];
-  const factorOf = (event: StoredEvent) => (event.payload as FactorChanged).factor;
+  const factorOf = (event: ProjectedEvent) => (event.payload as FactorChanged).factor;
   const added: Reducer = (_doc, event) => ({
     ownerType,
     ownerId: event.aggregate.id,

@@ -5,8 +5,7 @@
  */
 import { INSTANCE } from "../events/aggregates.js";
 import { memberEvents, type MemberRemoved, type MemberRoles } from "../events/member.js";
-import type { StoredEvent } from "../eventstore/event.js";
-import type { Projection } from "../eventstore/projection.js";
+import type { ProjectedEvent, Projection } from "../eventstore/projection.js";
 
 export interface MembershipDocument {
   /** Roles on the instance; they reach every organization. */
@@ -19,7 +18,7 @@ export const MEMBERSHIPS = "memberships";
 
 const removals = new Set([memberEvents.instance.removed, memberEvents.org.removed]);
 
-function withRoles(doc: MembershipDocument | undefined, event: StoredEvent, roles: readonly string[]): MembershipDocument | undefined {
+function withRoles(doc: MembershipDocument | undefined, event: ProjectedEvent, roles: readonly string[]): MembershipDocument | undefined {
   const current = doc ?? { instance: [], orgs: {} };
   let next: MembershipDocument;
   if (event.aggregate.type === INSTANCE) {

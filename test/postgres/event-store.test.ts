@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import pg from "pg";
 import { createDatabase } from "../../harness/postgres-cluster.js";
 import { PostgresEventStore } from "../../src/eventstore/postgres.js";
+import { SequenceConflict } from "../../src/eventstore/store.js";
 import { createLogger } from "../../src/logger.js";
 import { contractProjections, describeEventStoreContract } from "../store/event-store-contract.js";
 import { describePostgres } from "../support/describe-postgres.js";
@@ -71,6 +72,43 @@ describePostgres("PostgreSQL", () => {
         expect(rows).toEqual([{ created_at: stored[0]!.createdAt, whole: true }]);
         const read = [...(await store.events({ type: "clock", id: "a" })), ...(await store.events({ type: "clock", id: "b" }))];
         expect(read.map((e) => e.createdAt.toISOString())).toEqual(stored.map((e) => e.createdAt.toISOString()));
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("numbers a push's second append to an aggregate on from its first, and refuses one that does not follow it", async () => {
+      const store = await open(url);
+      const twice = (second: number) =>
+        store.push({
+          creator: "u",
+          appends: [
+            { aggregate: { type: "twice", id: `from-${second}` }, resourceOwner: "o", expectedSequence: 0, events: [{ type: "x", payload: {} }] },
+            { aggregate: { type: "twice", id: `from-${second}` }, resourceOwner: "o", expectedSequence: second, events: [{ type: "y", payload: {} }] },
+          ],
+        });
+      try {
+        expect((await twice(1)).map((e) => [e.type, e.sequence])).toEqual([["x", 1], ["y", 2]]);
+        await expect(twice(0)).rejects.toBeInstanceOf(SequenceConflict);
+        expect(await store.events({ type: "twice", id: "from-0" })).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("refuses a decision that appends to its aggregate at another sequence than the one it read", async () => {
+      const store = await open(url);
+      const aggregate = { type: "decided", id: "a" };
+      try {
+        await store.push({ creator: "u", appends: [{ aggregate, resourceOwner: "o", expectedSequence: 0, events: [{ type: "x", payload: {} }] }] });
+        const decision = (offset: number) =>
+          store.decide(aggregate, "none", "none", (model) => ({
+            creator: "u",
+            appends: [{ aggregate, resourceOwner: "o", expectedSequence: model.sequence + offset, events: [{ type: "y", payload: {} }] }],
+          }));
+        await expect(decision(-1)).rejects.toBeInstanceOf(SequenceConflict);
+        expect((await decision(0)).map((e) => e.sequence)).toEqual([2]);
+        expect((await store.events(aggregate)).map((e) => e.sequence)).toEqual([1, 2]);
       } finally {
         await store.close();
       }
