@@ -76,4 +76,17 @@ export const postgresMigrations: readonly Migration[] = [
     name: "event search",
     sql: EVENT_SEARCH_INDEXES,
   },
+  {
+    version: 4,
+    name: "policy reach count",
+    // As SQLite's step of the same name: the first count, from the documents already there.
+    sql: `
+      INSERT INTO projection_documents (projection, key, state)
+      SELECT 'policy_reach', 'organizations', json_build_object(
+        'organizations', (SELECT count(*) FROM projection_documents WHERE projection = 'orgs'),
+        'custom', (SELECT count(*) FROM projection_documents WHERE projection = 'login_policies' AND state->>'ownerType' = 'org')
+      )
+      WHERE EXISTS (SELECT 1 FROM projection_documents WHERE projection = 'orgs');
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import { instanceProjection } from "./instance-projection.js";
 import { loginPolicyProjection } from "./login-policy-projection.js";
 import { membershipProjection } from "./membership-projection.js";
 import { orgProjection } from "./org-projection.js";
+import { policyReachProjection } from "./policy-reach-projection.js";
 import { tokenProjection } from "./token-projection.js";
 import { userProjection } from "./user-projection.js";
 
@@ -14,4 +15,5 @@ export const projections: readonly Projection[] = [
   userProjection,
   tokenProjection,
   membershipProjection,
+  policyReachProjection,
 ];

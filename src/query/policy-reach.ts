@@ -2,12 +2,15 @@
  * Who the instance's default login policy reaches: every organization without a custom
  * policy. Organizations are a small set (see EventStore.documents), read whole and paged here;
  * the two lists are read side by side, so an organization that takes or drops its custom
- * policy at that very moment may be counted on either side.
+ * policy at that very moment may be counted on either side. How many the default reaches,
+ * which every change of the default answers, is read from the count the store keeps
+ * instead, one document however many organizations there are.
  */
 import { ORG } from "../events/aggregates.js";
 import type { EventStore } from "../eventstore/store.js";
 import { LOGIN_POLICIES, type LoginPolicyDocument } from "../projections/login-policy-projection.js";
 import { ORGS, type OrgDocument } from "../projections/org-projection.js";
+import { POLICY_REACH, POLICY_REACH_KEY, type PolicyReachDocument } from "../projections/policy-reach-projection.js";
 
 /** Which organizations a list holds. */
 export type ReachFilter = "all" | "followingDefault" | "custom";
@@ -46,7 +49,11 @@ export class PolicyReachQueries {
 
   /** How many organizations a change of the default reaches now. */
   async followingDefault(): Promise<number> {
-    return (await this.organizations()).filter((org) => org.followsDefault).length;
+    const count = await this.store.document<PolicyReachDocument>(POLICY_REACH, POLICY_REACH_KEY);
+    // Kept since the first organization, which the instance is set up with: its absence is a
+    // broken database.
+    if (!count) throw new Error("the policy reach count is missing from the database");
+    return count.organizations - count.custom;
   }
 
   private async organizations(): Promise<OrganizationReach[]> {

@@ -30,6 +30,7 @@ describePostgres("PostgreSQL migrations", () => {
         { version: 1, name: "events, projections, unique constraints" },
         { version: 2, name: "document changes, for replicas' caches" },
         { version: 3, name: "event search" },
+        { version: 4, name: "policy reach count" },
       ]);
       const aggregate = { type: "t", id: "1" };
       await stores[5]!.push({ creator: "u", appends: [{ aggregate, resourceOwner: "o", expectedSequence: 0, events: [{ type: "e", payload: {} }] }] });
@@ -42,10 +43,10 @@ describePostgres("PostgreSQL migrations", () => {
   it("refuse, in one sentence, a database that a newer release has migrated", async () => {
     const url = await createDatabase(sharedClusterUrl());
     await (await open(url)).close();
-    await query(url, "INSERT INTO schema_migrations (version, name) VALUES (4, 'from the future')");
+    await query(url, "INSERT INTO schema_migrations (version, name) VALUES (5, 'from the future')");
     const database = `127.0.0.1:${new URL(url).port}${new URL(url).pathname}`;
     await expect(open(url)).rejects.toThrow(
-      `cannot use PostgreSQL at ${database}: the database's schema is at version 4, newer than this release knows (3); run a release that knows it`,
+      `cannot use PostgreSQL at ${database}: the database's schema is at version 5, newer than this release knows (4); run a release that knows it`,
     );
   });
 });

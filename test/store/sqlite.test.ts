@@ -37,7 +37,7 @@ describe("SQLite specifics", () => {
     await new SqliteEventStore(path, []).close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(db.prepare("SELECT version FROM schema_migrations").pluck().all()).toEqual([1, 2]);
+    expect(db.prepare("SELECT version FROM schema_migrations").pluck().all()).toEqual([1, 2, 3]);
     db.close();
   });
 
