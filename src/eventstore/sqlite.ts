@@ -28,10 +28,11 @@
 import Database from "better-sqlite3";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { deepFreeze } from "../deep-freeze.js";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { CommitFeed } from "./commit-feed.js";
 import { DEFAULT_CACHED_DOCUMENTS, DocumentCache } from "./document-cache.js";
-import { documentId, documentsTouched, reduceDocuments, type DocumentChange, type Projection } from "./projection.js";
+import { documentId, documentsTouched, reduceDocuments, type DocumentChange, type DocumentRef, type Projection } from "./projection.js";
 import { isSqliteError, translateSqliteError } from "./sqlite-errors.js";
 import type { CacheUse } from "../metrics/store-observer.js";
 import { SqliteFile } from "./sqlite-file.js";
@@ -94,6 +95,13 @@ export class SqliteEventStore implements EventStore {
   private seenPosition: number;
   /** Write calls waiting to share the next commit. */
   private readonly writes = new GroupCommit(MAX_BATCH, (batch: readonly (() => Written)[]) => this.commitBatch(batch));
+  /** Runs a batch's calls in its IMMEDIATE transaction (see commitBatch). */
+  private readonly batchTransaction: Database.Transaction<(writes: readonly (() => Written)[]) => Outcome<Written>[]>;
+  /**
+   * The documents the batch being committed has changed so far, in the calls that
+   * succeeded, by document ID: what the next call of the batch finds, though not committed.
+   */
+  private readonly batchChanges = new Map<string, unknown>();
   private commits = 0;
   /** Tells commit listeners (watch streams) of this process's commits and other processes'. */
   private readonly commitFeed: CommitFeed;
@@ -115,6 +123,15 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.migrate();
     this.statements = this.prepare();
+    this.batchTransaction = this.db.transaction((writes: readonly (() => Written)[]) => {
+      this.catchUp();
+      this.batchChanges.clear();
+      try {
+        return writes.map((write) => this.inSavepoint(write));
+      } finally {
+        this.batchChanges.clear();
+      }
+    });
     this.cache = new DocumentCache(cacheCapacity);
     this.seenDataVersion = this.statements.dataVersion.get() as number;
     this.seenPosition = this.statements.lastPosition.get() as number;
@@ -215,7 +232,7 @@ export class SqliteEventStore implements EventStore {
   async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
     // Inside the batch's IMMEDIATE transaction, after the calls before it in the batch: no
     // process can commit in between, and the decision sees what those calls wrote.
-    return this.writes.submit(() => this.pushInTransaction(decide(this.readSnapshot(aggregate, projection, key))));
+    return this.writes.submit(() => this.pushInTransaction(decide(this.writeModel(aggregate, projection, key))));
   }
 
   /**
@@ -225,16 +242,12 @@ export class SqliteEventStore implements EventStore {
    * database fails the whole batch, and nothing of it is committed. The cache catches up
    * inside the transaction, where no other connection can commit, and takes the documents
    * the successful writes changed only after the commit, so it holds exactly what the
-   * database holds.
+   * database holds. Meanwhile calls read their documents from memory too: as the batch's
+   * earlier calls left them (batchChanges), else as committed (the cache), else from SQLite.
    */
   private commitBatch(writes: readonly (() => Written)[]): Outcome<StoredEvent[]>[] {
     return this.usingFile("now", () => {
-      const outcomes = this.db
-        .transaction(() => {
-          this.catchUp();
-          return writes.map((write) => this.inSavepoint(write));
-        })
-        .immediate();
+      const outcomes = this.batchTransaction.immediate(writes);
       this.commits++;
       for (const outcome of outcomes) {
         if (!outcome.ok) continue;
@@ -261,6 +274,8 @@ export class SqliteEventStore implements EventStore {
     try {
       const written = write();
       s.releaseSavepoint.run();
+      // Frozen: the calls after it share these states, and the cache keeps them.
+      for (const change of written.changes) this.batchChanges.set(documentId(change), deepFreeze(change.state));
       return { ok: true, value: written };
     } catch (error) {
       if (isSqliteError(error) || !this.db.inTransaction) throw error;
@@ -349,8 +364,9 @@ export class SqliteEventStore implements EventStore {
     const s = this.statements;
     const loaded = new Map<string, unknown>();
     for (const ref of documentsTouched(this.projections, events)) {
-      const state = s.document.get(ref.projection, ref.key) as string | undefined;
-      if (state !== undefined) loaded.set(documentId(ref), JSON.parse(state));
+      const id = documentId(ref);
+      const state = this.batchDocument(ref);
+      if (state !== undefined) loaded.set(id, state);
     }
     const changes = reduceDocuments(this.projections, events, loaded);
     for (const change of changes) {
@@ -395,6 +411,28 @@ export class SqliteEventStore implements EventStore {
   async snapshot<S>(aggregate: AggregateRef, projection: string, key: string): Promise<Snapshot<S>> {
     // One read transaction: another process cannot commit between the two reads.
     return this.usingFile("now", () => this.db.transaction(() => this.readSnapshot<S>(aggregate, projection, key))());
+  }
+
+  /** The write model of a call of the batch being committed: its aggregate's sequence and document. */
+  private writeModel<S>(aggregate: AggregateRef, projection: string, key: string): Snapshot<S> {
+    const sequence = this.statements.currentSequence.get(aggregate.type, aggregate.id) as number;
+    return { sequence, state: this.batchDocument({ projection, key }) as S | undefined };
+  }
+
+  /**
+   * A document as a call of the batch being committed finds it. The cache holds exactly what
+   * is committed (it caught up when the transaction began, and no one else can commit until
+   * it ends), and batchChanges what the batch changed since; only a document neither holds
+   * is read from SQLite, and it is not cached: the cache takes what reads and commits give it.
+   * Every state is frozen, as the cache's are: decisions and projections share them.
+   */
+  private batchDocument(ref: DocumentRef): unknown {
+    const id = documentId(ref);
+    if (this.batchChanges.has(id)) return this.batchChanges.get(id);
+    const cached = this.cache.get(id);
+    if (cached) return cached.state;
+    const state = this.statements.document.get(ref.projection, ref.key) as string | undefined;
+    return state === undefined ? undefined : deepFreeze(JSON.parse(state));
   }
 
   private readSnapshot<S>(aggregate: AggregateRef, projection: string, key: string): Snapshot<S> {

@@ -114,6 +114,50 @@ describe("SQLite documents read from memory", () => {
     await store.close();
   });
 
+  it("decides and projects on what another connection committed, not on the copy memory held", async () => {
+    const path = join(tempDir(), "lps.db");
+    const server = new SqliteEventStore(path, contractProjections);
+    const cli = new SqliteEventStore(path, contractProjections);
+    try {
+      await server.push(note("a", 0));
+      expect(await server.document("note_total", "all")).toEqual({ count: 1 }); // held in memory now
+      await cli.push(note("a", 1));
+      await cli.push(note("b", 0));
+      const models: unknown[] = [];
+      await server.decide({ type: "notebook", id: "a" }, "note_counts", "a", (model) => {
+        models.push(model);
+        return note("a", model.sequence);
+      });
+      expect(models).toEqual([{ sequence: 2, state: { count: 2, last: 2 } }]);
+      expect(await server.document("note_counts", "a")).toEqual({ count: 3, last: 3 });
+      expect(await server.document("note_total", "all")).toEqual({ count: 4 });
+      expect(await cli.document("note_total", "all")).toEqual({ count: 4 });
+    } finally {
+      await cli.close();
+      await server.close();
+    }
+  });
+
+  it.each([
+    ["held in memory", undefined],
+    ["read from the file", 0],
+  ])("hands decisions documents they cannot change, so a decision that tries changes nothing: %s", async (_, capacity) => {
+    const path = join(tempDir(), "lps.db");
+    const store = new SqliteEventStore(path, contractProjections, capacity);
+    try {
+      await store.push(note("a", 0));
+      expect(await store.document("note_counts", "a")).toEqual({ count: 1, last: 1 });
+      const decided = store.decide<{ count: number }>({ type: "notebook", id: "a" }, "note_counts", "a", (model) => {
+        model.state!.count = 99; // a defect in a decision: it throws, and the call fails alone
+        return note("a", model.sequence);
+      });
+      await expect(decided).rejects.toBeInstanceOf(TypeError);
+      expect(await store.document("note_counts", "a")).toEqual({ count: 1, last: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it("answers the same with no room in memory at all", async () => {
     const path = join(tempDir(), "lps.db");
     const store = new SqliteEventStore(path, contractProjections, 0);
