@@ -99,9 +99,10 @@ export class SqliteEventStore implements EventStore {
   private readonly batchTransaction: Database.Transaction<(writes: readonly (() => Written)[]) => Outcome<Written>[]>;
   /**
    * The documents the batch being committed has changed so far, in the calls that
-   * succeeded, by document ID: what the next call of the batch finds, though not committed.
+   * succeeded, by document ID: what the next call of the batch finds, and what the batch
+   * writes once, at its end, however many of its calls changed a document.
    */
-  private readonly batchChanges = new Map<string, unknown>();
+  private readonly batchChanges = new Map<string, DocumentChange>();
   private commits = 0;
   /** Tells commit listeners (watch streams) of this process's commits and other processes'. */
   private readonly commitFeed: CommitFeed;
@@ -127,7 +128,9 @@ export class SqliteEventStore implements EventStore {
       this.catchUp();
       this.batchChanges.clear();
       try {
-        return writes.map((write) => this.inSavepoint(write));
+        const outcomes = writes.map((write) => this.inSavepoint(write));
+        this.saveBatchChanges();
+        return outcomes;
       } finally {
         this.batchChanges.clear();
       }
@@ -243,7 +246,8 @@ export class SqliteEventStore implements EventStore {
    * inside the transaction, where no other connection can commit, and takes the documents
    * the successful writes changed only after the commit, so it holds exactly what the
    * database holds. Meanwhile calls read their documents from memory too: as the batch's
-   * earlier calls left them (batchChanges), else as committed (the cache), else from SQLite.
+   * earlier calls left them (batchChanges), else as committed (the cache), else from SQLite;
+   * and the documents are written at the batch's end, each once, in the same transaction.
    */
   private commitBatch(writes: readonly (() => Written)[]): Outcome<StoredEvent[]>[] {
     return this.usingFile("now", () => {
@@ -275,7 +279,7 @@ export class SqliteEventStore implements EventStore {
       const written = write();
       s.releaseSavepoint.run();
       // Frozen: the calls after it share these states, and the cache keeps them.
-      for (const change of written.changes) this.batchChanges.set(documentId(change), deepFreeze(change.state));
+      for (const change of written.changes) this.batchChanges.set(documentId(change), { ...change, state: deepFreeze(change.state) });
       return { ok: true, value: written };
     } catch (error) {
       if (isSqliteError(error) || !this.db.inTransaction) throw error;
@@ -360,20 +364,24 @@ export class SqliteEventStore implements EventStore {
     return { stored, changes: this.project(stored) };
   }
 
+  /** The documents the events change, and their new states; the batch writes them at its end. */
   private project(events: readonly StoredEvent[]): DocumentChange[] {
-    const s = this.statements;
     const loaded = new Map<string, unknown>();
     for (const ref of documentsTouched(this.projections, events)) {
       const id = documentId(ref);
       const state = this.batchDocument(ref);
       if (state !== undefined) loaded.set(id, state);
     }
-    const changes = reduceDocuments(this.projections, events, loaded);
-    for (const change of changes) {
+    return reduceDocuments(this.projections, events, loaded);
+  }
+
+  /** Writes each document the batch's successful calls changed, once, in the batch's transaction. */
+  private saveBatchChanges(): void {
+    const s = this.statements;
+    for (const change of this.batchChanges.values()) {
       if (change.state === undefined) s.deleteDocument.run(change.projection, change.key);
       else s.saveDocument.run(change.projection, change.key, JSON.stringify(change.state));
     }
-    return changes;
   }
 
   async events(aggregate: AggregateRef, afterSequence = 0): Promise<StoredEvent[]> {
@@ -428,7 +436,8 @@ export class SqliteEventStore implements EventStore {
    */
   private batchDocument(ref: DocumentRef): unknown {
     const id = documentId(ref);
-    if (this.batchChanges.has(id)) return this.batchChanges.get(id);
+    const changed = this.batchChanges.get(id);
+    if (changed) return changed.state;
     const cached = this.cache.get(id);
     if (cached) return cached.state;
     const state = this.statements.document.get(ref.projection, ref.key) as string | undefined;

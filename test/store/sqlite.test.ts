@@ -193,6 +193,27 @@ describe("SQLite group commit", () => {
     }
   });
 
+  it("writes a document that many calls of a batch change once, as the last of them left it", async () => {
+    const path = join(tempDir(), "lps.db");
+    const store = new SqliteEventStore(path, contractProjections);
+    const db = new Database(path);
+    try {
+      await store.push(note("first", 0));
+      db.exec(`
+        CREATE TABLE document_writes (projection TEXT NOT NULL, key TEXT NOT NULL);
+        CREATE TRIGGER document_updated AFTER UPDATE ON projection_documents
+        BEGIN INSERT INTO document_writes VALUES (new.projection, new.key); END;
+      `);
+      await Promise.all(Array.from({ length: 10 }, (_, i) => store.push(note(`n${i}`, 0))));
+      expect(store.commitCount).toBe(2);
+      expect(db.prepare("SELECT projection, key FROM document_writes").raw().all()).toEqual([["note_total", "all"]]);
+      expect(db.prepare("SELECT state FROM projection_documents WHERE projection = 'note_total'").pluck().get()).toBe('{"count":11}');
+    } finally {
+      db.close();
+      await store.close();
+    }
+  });
+
   it("keeps in the database and in memory exactly the writes that succeeded, seen from another connection", async () => {
     const path = join(tempDir(), "lps.db");
     const store = new SqliteEventStore(path, contractProjections);
