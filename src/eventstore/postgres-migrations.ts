@@ -8,6 +8,7 @@
  */
 import { EVENT_SEARCH_INDEXES } from "./event-search-sql.js";
 import type { Migration } from "./migration.js";
+import { policyReachCountSql } from "./policy-reach-count-sql.js";
 
 export const postgresMigrations: readonly Migration[] = [
   {
@@ -79,14 +80,6 @@ export const postgresMigrations: readonly Migration[] = [
   {
     version: 4,
     name: "policy reach count",
-    // As SQLite's step of the same name: the first count, from the documents already there.
-    sql: `
-      INSERT INTO projection_documents (projection, key, state)
-      SELECT 'policy_reach', 'organizations', json_build_object(
-        'organizations', (SELECT count(*) FROM projection_documents WHERE projection = 'orgs'),
-        'custom', (SELECT count(*) FROM projection_documents WHERE projection = 'login_policies' AND state->>'ownerType' = 'org')
-      )
-      WHERE EXISTS (SELECT 1 FROM projection_documents WHERE projection = 'orgs');
-    `,
+    sql: policyReachCountSql("json_build_object"),
   },
 ];

@@ -1,6 +1,7 @@
 /** The SQLite schema, as ordered steps. */
 import { EVENT_SEARCH_INDEXES } from "./event-search-sql.js";
 import type { Migration } from "./migration.js";
+import { policyReachCountSql } from "./policy-reach-count-sql.js";
 
 export const sqliteMigrations: readonly Migration[] = [
   {
@@ -40,17 +41,6 @@ export const sqliteMigrations: readonly Migration[] = [
   {
     version: 3,
     name: "policy reach count",
-    // The count of organizations and of their custom policies (see
-    // projections/policy-reach-projection.ts) as the events so far reduce to it, from the
-    // documents already there: none before the first organization. Every push keeps it from
-    // here on. Names as the projections store them: steps never change.
-    sql: `
-      INSERT INTO projection_documents (projection, key, state)
-      SELECT 'policy_reach', 'organizations', json_object(
-        'organizations', (SELECT count(*) FROM projection_documents WHERE projection = 'orgs'),
-        'custom', (SELECT count(*) FROM projection_documents WHERE projection = 'login_policies' AND json_extract(state, '$.ownerType') = 'org')
-      )
-      WHERE EXISTS (SELECT 1 FROM projection_documents WHERE projection = 'orgs');
-    `,
+    sql: policyReachCountSql("json_object"),
   },
 ];

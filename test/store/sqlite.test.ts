@@ -61,11 +61,21 @@ describe("SQLite documents read from memory", () => {
     appends: [{ aggregate: { type: "notebook", id: aggregate }, resourceOwner: "o", expectedSequence, events: [{ type, payload: {} }] }],
   });
 
-  it("sees another connection's commit on the very next read, as the operator CLI's", async () => {
+  /** Runs `test` with two stores on one file: the server's, and another connection's (the operator CLI's). */
+  async function withServerAndCli(test: (server: SqliteEventStore, cli: SqliteEventStore) => Promise<void>): Promise<void> {
     const path = join(tempDir(), "lps.db");
     const server = new SqliteEventStore(path, contractProjections);
     const cli = new SqliteEventStore(path, contractProjections);
     try {
+      await test(server, cli);
+    } finally {
+      await cli.close();
+      await server.close();
+    }
+  }
+
+  it("sees another connection's commit on the very next read, as the operator CLI's", () =>
+    withServerAndCli(async (server, cli) => {
       await server.push(note("a", 0));
       expect(await server.document("note_counts", "a")).toEqual({ count: 1, last: 1 });
       await cli.push(note("a", 1));
@@ -76,11 +86,7 @@ describe("SQLite documents read from memory", () => {
       expect(await server.document("note_counts", "b")).toBeUndefined();
       await cli.push(note("b", 0));
       expect(await server.document("note_counts", "b")).toEqual({ count: 1, last: 1 });
-    } finally {
-      await cli.close();
-      await server.close();
-    }
-  });
+    }));
 
   it("forgets everything after another connection's bulk import, and follows the commits after it one by one", async () => {
     const path = join(tempDir(), "lps.db");
@@ -114,11 +120,8 @@ describe("SQLite documents read from memory", () => {
     await store.close();
   });
 
-  it("decides and projects on what another connection committed, not on the copy memory held", async () => {
-    const path = join(tempDir(), "lps.db");
-    const server = new SqliteEventStore(path, contractProjections);
-    const cli = new SqliteEventStore(path, contractProjections);
-    try {
+  it("decides and projects on what another connection committed, not on the copy memory held", () =>
+    withServerAndCli(async (server, cli) => {
       await server.push(note("a", 0));
       expect(await server.document("note_total", "all")).toEqual({ count: 1 }); // held in memory now
       await cli.push(note("a", 1));
@@ -132,11 +135,7 @@ describe("SQLite documents read from memory", () => {
       expect(await server.document("note_counts", "a")).toEqual({ count: 3, last: 3 });
       expect(await server.document("note_total", "all")).toEqual({ count: 4 });
       expect(await cli.document("note_total", "all")).toEqual({ count: 4 });
-    } finally {
-      await cli.close();
-      await server.close();
-    }
-  });
+    }));
 
   it.each([
     ["held in memory", undefined],
