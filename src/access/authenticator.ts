@@ -10,6 +10,7 @@ import { USERS, type UserDocument } from "../projections/user-projection.js";
 import { tokenInvalid } from "../identity/token-errors.js";
 import { tokenMissing } from "./access-errors.js";
 import type { Caller } from "./caller.js";
+import { RecentValues } from "./recent-values.js";
 
 /** A header longer than this is not a token of ours or of any sane issuer. */
 const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -64,14 +65,8 @@ export function personalAccessTokenKey(authorization: string | null): string | u
  * again and again: a SHA-256 each time was a noticeable part of a read's cost. Only keys
  * are derived here; whether the token is valid is decided by its document on every call.
  */
-const recentKeys = new Map<string, string>();
-const RECENT_KEYS = 1024;
+const recentKeys = new RecentValues<string>(1024);
 
 function tokenKey(token: string): string {
-  let key = recentKeys.get(token);
-  if (key === undefined) {
-    if (recentKeys.size >= RECENT_KEYS) recentKeys.delete(recentKeys.keys().next().value!);
-    recentKeys.set(token, (key = hashToken(token)));
-  }
-  return key;
+  return recentKeys.of(token, () => hashToken(token));
 }

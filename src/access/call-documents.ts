@@ -14,21 +14,16 @@ import { MEMBERSHIPS } from "../projections/membership-projection.js";
 import { ORGS } from "../projections/org-projection.js";
 import { TOKENS } from "../projections/token-projection.js";
 import { personalAccessTokenKey } from "./authenticator.js";
+import { RecentValues } from "./recent-values.js";
 
 export function callDocuments(authorization: string | null, requestedOrgId: string | undefined, instanceId: string): readonly WantedDocument[] {
   // A client calls with the same token (and organization) again and again: the list made
   // for them last time is the list this time.
   const key = `${requestedOrgId ?? ""} ${instanceId} ${authorization ?? ""}`;
-  let wanted = recentLists.get(key);
-  if (!wanted) {
-    if (recentLists.size >= RECENT_LISTS) recentLists.delete(recentLists.keys().next().value!);
-    recentLists.set(key, (wanted = Object.freeze(documentsNamed(authorization, requestedOrgId, instanceId))));
-  }
-  return wanted;
+  return recentLists.of(key, () => Object.freeze(documentsNamed(authorization, requestedOrgId, instanceId)));
 }
 
-const recentLists = new Map<string, readonly WantedDocument[]>();
-const RECENT_LISTS = 1024;
+const recentLists = new RecentValues<readonly WantedDocument[]>(1024);
 
 function documentsNamed(authorization: string | null, requestedOrgId: string | undefined, instanceId: string): WantedDocument[] {
   const wanted: WantedDocument[] = [{ projection: LOGIN_POLICIES, key: instanceId }];
