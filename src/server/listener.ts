@@ -19,6 +19,7 @@ import type { Logger } from "../logger.js";
 import type { LimitObserver } from "../metrics/edge-observer.js";
 import { ConnectionSlots } from "./connections/connection-slots.js";
 import { Http1Deadlines } from "./connections/http1-deadlines.js";
+import { Http1Idle } from "./connections/http1-idle.js";
 import { cutOff, guardSession } from "./connections/http2-session-guard.js";
 import { PeerResets } from "./connections/peer-resets.js";
 import { sniffProtocol, type WireProtocol } from "./connections/protocol-sniffer.js";
@@ -68,9 +69,11 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
 
   const h1 = http.createServer({ keepAliveTimeout: limits.idleTimeoutMs }, handlers.request);
   const deadlines = new Http1Deadlines(limits);
+  const idle = new Http1Idle();
   h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     slots.served(connectionOf.get(req.socket) ?? req.socket);
     deadlines.request(req, res);
+    idle.request(req, res);
   });
   // Without a "clientError" listener Node answers a malformed or late request itself (400,
   // 408, 431) and closes the connection, which is what it should get.
@@ -128,6 +131,7 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     } else {
       h1.emit("connection", socket);
       deadlines.connected(socket);
+      idle.connected(socket);
     }
   }
 
@@ -181,12 +185,12 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     async close(graceMs) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const session of sessions.keys()) session.close();
-      h1.closeIdleConnections();
+      idle.closeIdle();
       const deadline = setTimeout(() => {
         for (const socket of slots.all()) socket.destroy();
       }, graceMs);
       // Keep-alive sockets that finish their request are closed as they become idle.
-      const idleSweep = setInterval(() => h1.closeIdleConnections(), 100);
+      const idleSweep = setInterval(() => idle.closeIdle(), 100);
       await closed;
       clearTimeout(deadline);
       clearInterval(idleSweep);

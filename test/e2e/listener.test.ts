@@ -165,3 +165,24 @@ describe("response compression", () => {
     expect(JSON.parse(gunzipSync(answer.body).toString()).policy.defaultRedirectUri).toContain("aaaa");
   });
 });
+
+describe("shutdown", () => {
+  it("closes HTTP/1.1 connections kept alive between requests at once, rather than wait out its grace period", async () => {
+    const closing = await startTestServer({ LPS_SHUTDOWN_GRACE_MS: "60000" });
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      const answer = await http1(`${closing.url}${GET_POLICY}`, jsonAs(closing), "{}", { agent });
+      expect(answer.status).toBe(200);
+      const kept = Object.values(agent.freeSockets).flat();
+      expect(kept).toHaveLength(1);
+      const closed = new Promise<void>((resolve) => kept[0]!.once("close", () => resolve()));
+      const started = Date.now();
+      await closing.close();
+      await closed;
+      // Well before the grace period: the idle connection did not hold the shutdown up.
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      agent.destroy();
+    }
+  });
+});
