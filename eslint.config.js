@@ -29,6 +29,7 @@ const LEVELS = [
         "src/errors.ts",
         "src/deep-freeze.ts",
         "src/logger.ts",
+        "src/log-output.ts",
         "src/metrics/**",
         "src/call-context/**",
         "src/net/**",

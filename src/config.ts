@@ -10,6 +10,7 @@ import { isMultiFactor, isSecondFactor, type MultiFactor, type SecondFactor } fr
 import { DEFAULT_FACTORS, type LoginPolicyFactors } from "./domain/login-policy.js";
 import type { JwtSettings } from "./identity/jwt-verifier.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
+import { DEFAULT_LOG_HELD_BYTES } from "./log-output.js";
 import { isLoopback } from "./net/loopback-address.js";
 
 /** Asymmetric algorithms only: an issuer publishes public keys, never shared secrets. */
@@ -22,6 +23,8 @@ export interface Config {
   /** Paths of a PEM certificate and key; with them the port speaks TLS only. */
   readonly tls?: { readonly certPath: string; readonly keyPath: string };
   readonly logLevel: LogLevel;
+  /** Log bytes held at most while stdout takes none; past it, lines are dropped and counted. */
+  readonly logHeldBytes: number;
   /** Request messages above this size are refused with ResourceExhausted. */
   readonly maxRequestBytes: number;
   /** How long shutdown waits for calls in flight. */
@@ -129,6 +132,11 @@ export const SETTINGS = {
   tlsCert: { env: "LPS_TLS_CERT", flag: "tls-cert", fallback: "", help: "PEM certificate file; enables TLS with LPS_TLS_KEY" },
   tlsKey: { env: "LPS_TLS_KEY", flag: "tls-key", fallback: "", help: "PEM private key file" },
   logLevel: { env: "LPS_LOG_LEVEL", flag: "log-level", fallback: "info", help: LOG_LEVELS.join(", ") },
+  logHeldBytes: {
+    env: "LPS_LOG_HELD_BYTES",
+    fallback: String(DEFAULT_LOG_HELD_BYTES),
+    help: "log bytes held while stdout is not read; past it, lines are dropped and counted",
+  },
   maxRequestBytes: { env: "LPS_MAX_REQUEST_BYTES", fallback: String(1024 * 1024), help: "largest request message accepted" },
   shutdownGraceMs: { env: "LPS_SHUTDOWN_GRACE_MS", fallback: "10000", help: "how long shutdown waits for calls in flight" },
   headersTimeoutMs: {
@@ -271,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
     database,
     tls: certPath && keyPath ? { certPath, keyPath } : undefined,
     logLevel,
+    logHeldBytes: integer("logHeldBytes", 128 * 1024, 1024 * 1024 * 1024),
     maxRequestBytes: integer("maxRequestBytes", 1024, 64 * 1024 * 1024),
     shutdownGraceMs: integer("shutdownGraceMs", 0, 10 * 60 * 1000),
     connectionLimits: {

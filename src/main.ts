@@ -10,6 +10,7 @@ import { operatorUsage, OPERATOR_NOUNS, runOperatorCommand } from "./cli/run-ope
 import { UsageError } from "./cli/operator-command.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
+import { StdoutLog } from "./log-output.js";
 import { guardProcess } from "./process-guard.js";
 import { startApp, type App } from "./server/app.js";
 
@@ -21,9 +22,10 @@ Settings come from LPS_* environment variables too; see the README.`;
 
 async function serve(args: string[]): Promise<void> {
   const config = loadConfig(process.env, args);
-  const logger = createLogger(config.logLevel);
+  const output = new StdoutLog(config.logHeldBytes);
+  const logger = createLogger(config.logLevel, output.destination);
   guardProcess(logger);
-  const app = await startApp(config, logger);
+  const app = await startApp(config, logger, output);
   process.stdout.write(banner(app, config));
   let stopping = false;
   const stop = async (signal: string) => {

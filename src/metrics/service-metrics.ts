@@ -30,6 +30,7 @@ export class ServiceMetrics implements CallObserver, ConnectionObserver, LimitOb
   private readonly appendSeconds: Histogram<"engine" | "outcome">;
   private readonly caches = new Map<string, () => CacheUse>();
   private readonly pools: (() => PoolUse)[] = [];
+  private droppedLogLines: () => number = () => 0;
   // What every call and stream moves is tallied here and reported when scraped (see tallies.ts).
   private readonly callsEnded = new Tallies<CallLabelName | "code">();
   private readonly callsInFlight = new Tallies<CallLabelName>();
@@ -124,6 +125,16 @@ export class ServiceMetrics implements CallObserver, ConnectionObserver, LimitOb
         for (const [cache, read] of caches) this.set({ cache }, read().entries);
       },
     });
+    const droppedLogLines = () => this.droppedLogLines();
+    new Counter({
+      name: "lps_log_lines_dropped_total",
+      help: "Log lines dropped because stdout held too many unwritten (LPS_LOG_HELD_BYTES)",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(droppedLogLines());
+      },
+    });
     const pools = this.pools;
     const poolGauge = (name: string, help: string, read: (use: PoolUse) => number) =>
       new Gauge({
@@ -184,6 +195,10 @@ export class ServiceMetrics implements CallObserver, ConnectionObserver, LimitOb
 
   watchCache(cache: string, read: () => CacheUse): void {
     this.caches.set(cache, read);
+  }
+
+  watchLog(dropped: () => number): void {
+    this.droppedLogLines = dropped;
   }
 
   watchPool(read: () => PoolUse): void {

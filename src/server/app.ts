@@ -72,9 +72,11 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function startApp(config: Config, logger: Logger): Promise<App> {
+/** `log` is where the logger's lines go, when it counts the lines it had to drop. */
+export async function startApp(config: Config, logger: Logger, log?: { readonly dropped: number }): Promise<App> {
   const tls = config.tls && { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) };
   const metrics = config.metrics === "off" ? undefined : new ServiceMetrics();
+  if (log) metrics?.watchLog(() => log.dropped);
   const service = await openService(config, logger, metrics);
   const { instance, store } = service;
   const readiness = new Readiness();

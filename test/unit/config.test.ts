@@ -88,6 +88,14 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("holds up to 16 MiB of unwritten log lines unless LPS_LOG_HELD_BYTES says otherwise, never under 128 KiB", () => {
+    expect(loadConfig({}, []).logHeldBytes).toBe(16 * 1024 * 1024);
+    expect(loadConfig({ LPS_LOG_HELD_BYTES: "131072" }, []).logHeldBytes).toBe(128 * 1024);
+    expect(problemsOf({ LPS_LOG_HELD_BYTES: "4096" })).toEqual([
+      'LPS_LOG_HELD_BYTES: must be a whole number from 131072 to 1073741824, got "4096"',
+    ]);
+  });
+
   it("refuses unknown flags", () => {
     expect(problemsOf({}, ["--prot", "1"])).toEqual([expect.stringContaining("--prot")]);
   });

@@ -1,0 +1,44 @@
+/**
+ * Where the service's log lines go: stdout, written asynchronously, many lines to a write.
+ *
+ * Each write hands its bytes to libuv's thread pool, which costs the event loop some tens of
+ * microseconds however small the write is (more on a busy machine, where waking the pool's
+ * thread can take the loop's core): lines leave in writes of about BUFFERED_BYTES, so that
+ * under load one write carries about a hundred lines, and a quiet server's lines still leave
+ * within FLUSH_MS. On exit pino writes what is left at once; a process killed outright loses
+ * at most its last FLUSH_MS of lines.
+ *
+ * A reader of stdout that stops reading (a stalled log collector, a full pipe) must not grow
+ * the process without end: past `maxHeldBytes` waiting to be written, new lines are dropped,
+ * and counted, until the reader catches up.
+ */
+import { pino } from "pino";
+
+const BUFFERED_BYTES = 32 * 1024;
+const MAX_WRITE_BYTES = 64 * 1024;
+const FLUSH_MS = 100;
+
+export const DEFAULT_LOG_HELD_BYTES = 16 * 1024 * 1024;
+
+export class StdoutLog {
+  readonly destination: pino.DestinationStream;
+  private droppedLines = 0;
+
+  constructor(maxHeldBytes = DEFAULT_LOG_HELD_BYTES) {
+    const stream = pino.destination({
+      dest: 1,
+      sync: false,
+      minLength: BUFFERED_BYTES,
+      maxWrite: MAX_WRITE_BYTES,
+      maxLength: maxHeldBytes,
+      periodicFlush: FLUSH_MS,
+    });
+    stream.on("drop", () => this.droppedLines++);
+    this.destination = stream;
+  }
+
+  /** Lines dropped so far because stdout held more than the limit unwritten. */
+  get dropped(): number {
+    return this.droppedLines;
+  }
+}

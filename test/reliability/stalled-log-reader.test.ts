@@ -1,0 +1,65 @@
+/**
+ * A reader of the server's stdout that stops reading (a stalled log collector, a full pipe)
+ * costs the server neither its calls nor unbounded memory: the lines it cannot write wait
+ * up to LPS_LOG_HELD_BYTES, the ones past that are dropped and counted in
+ * lps_log_lines_dropped_total, and once the reader reads again, new lines reach it.
+ */
+import { afterAll, expect, it } from "@jest/globals";
+import { join } from "node:path";
+import { bearer } from "../../harness/connect-clients.js";
+import { GrpcJsClient, type GrpcResult } from "../../harness/grpc-js-client.js";
+import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
+import { expectOk } from "../support/grpc-outcomes.js";
+import { parseSamples, sampleValue } from "../support/prometheus-text.js";
+import { startServerProcess } from "../support/server-process.js";
+import { waitFor } from "../support/wait-for.js";
+
+afterAll(removeTempDirs);
+
+/** The smallest limit the setting takes: a few hundred call lines fill it. */
+const HELD_BYTES = 128 * 1024;
+/** Enough calls for several times the pipe's buffer (64 KB on Linux) and the limit together. */
+const CALLS = 2000;
+const CALLERS = 16;
+
+it("keeps answering while nobody reads its log, drops and counts lines past the limit, and logs again once read", async () => {
+  const server = await startServerProcess({
+    LPS_DATABASE_URL: `sqlite:${join(tempDir(), "lps.db")}`,
+    LPS_LOG_LEVEL: "info",
+    LPS_LOG_HELD_BYTES: String(HELD_BYTES),
+    LPS_METRICS: "open",
+  });
+  const client = new GrpcJsClient(new URL(server.url).host, undefined, {}, bearer(server.adminToken));
+  try {
+    server.child.stdout!.pause();
+    let next = 0;
+    const failed: GrpcResult[] = [];
+    await Promise.all(
+      Array.from({ length: CALLERS }, async () => {
+        while (next++ < CALLS) {
+          const result = await client.call("admin", "GetLoginPolicy");
+          if (!result.ok) failed.push(result);
+        }
+      }),
+    );
+    expect(failed).toEqual([]);
+
+    const samples = parseSamples(await (await fetch(`${server.url}/metrics`)).text());
+    const dropped = sampleValue(samples, "lps_log_lines_dropped_total");
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped).toBeLessThan(CALLS);
+
+    // Lines made before the held ones are written may still be dropped: call until one arrives.
+    server.child.stdout!.resume();
+    const requestIds: string[] = [];
+    await waitFor(async () => {
+      const requestId = `after-the-reader-came-back-${requestIds.length}`;
+      expectOk(await client.call("admin", "GetLoginPolicy", {}, { "x-request-id": requestId }));
+      requestIds.push(requestId);
+      return requestIds.some((id) => server.output().includes(id));
+    }, "a new call's log line to reach stdout");
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}, 120_000);
