@@ -25,16 +25,22 @@ export class StdoutLog {
   private droppedLines = 0;
 
   constructor(maxHeldBytes = DEFAULT_LOG_HELD_BYTES) {
+    // Lines are held as the bytes they are, a list of them to a write ("buffer" content).
+    // Held as text, each line would be appended to one string that is measured again, and
+    // so copied whole, at every line: a cost that grows with the size of the writes.
     const stream = pino.destination({
       dest: 1,
       sync: false,
+      contentMode: "buffer",
       minLength: BUFFERED_BYTES,
       maxWrite: MAX_WRITE_BYTES,
       maxLength: maxHeldBytes,
       periodicFlush: FLUSH_MS,
     });
     stream.on("drop", () => this.droppedLines++);
-    this.destination = stream;
+    // sonic-boom's typings know only its text content; in "buffer" content it takes Buffers.
+    const writeBytes = stream.write.bind(stream) as unknown as (bytes: Buffer) => boolean;
+    this.destination = { write: (line: string) => writeBytes(Buffer.from(line)) };
   }
 
   /** Lines dropped so far because stdout held more than the limit unwritten. */
