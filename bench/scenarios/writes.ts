@@ -39,9 +39,8 @@ export async function writeScenarios(run: EngineRun): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [scenario, toggles] of plans) {
     const write = `Add/Remove 2nd factor (${toggles[0]!.policy.service === "admin" ? "Admin" : "Mgmt"})`;
-    const edge = (target: Target) => factorToggles(target, toggles);
     const writes = run.subject(`Add/Remove 2nd factor: ${scenario}`, "grpc", await factorToggles(run.service, toggles), toggles.length);
-    rows.push(...(await againstCommitsAndEdge(run, write, edge, writes)));
+    rows.push(...(await againstCommitsAndEdge(run, write, (edge) => factorToggles(edge, toggles), writes)));
   }
   const racers = run.fixture.customPolicyOrgIds.length;
   const updates = run.subject(`UpdateLoginPolicy: instance policy, ${racers} racing writers`, "grpc", racingPolicyUpdates(run.service), racers);
