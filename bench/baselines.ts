@@ -1,10 +1,12 @@
 /**
  * What rows are compared against: no-op servers for reads (connect-node's, the service's
  * own edge, and for gRPC a bare @grpc/grpc-js server; each started on first need with the
- * first service's answers and kept for the run), and the engine's bare commits for writes.
+ * first service's answers and kept for the run), and for writes the engine's bare commits
+ * and the service's edge answering the same writes with nothing behind it.
  */
 import type { Engine } from "./engines.js";
 import { startNoopServer, type FloorServer, type NoopKind } from "./framework-floor.js";
+import type { Calls } from "./load-generator.js";
 import type { Subject } from "./measurement.js";
 import { adminPolicyRead, orgPolicyRead, type ReadProtocol, type Target } from "./policy-reads.js";
 
@@ -18,13 +20,27 @@ export class Baselines {
    * give the answers it repeats (Management's for that organization).
    */
   async floorRead(kind: NoopKind, read: PolicyRead, protocol: ReadProtocol, callers: number, service: Target, orgId: string): Promise<Subject> {
-    if (!this.floors.has(kind)) this.floors.set(kind, startNoopServer(kind, service, orgId));
-    const floor = await this.floors.get(kind)!;
+    const floor = await this.floor(kind, service, orgId);
     return {
       labels: { engine: "-", scenario: `${kind} no-op GetLoginPolicy (${read})`, protocol },
       calls: read === "Admin" ? adminPolicyRead(floor, protocol) : orgPolicyRead(floor, orgId),
       callers,
       serverPid: floor.pid,
+    };
+  }
+
+  /**
+   * A write's calls over gRPC, made by `callers` with the service's client code, answered by
+   * the service's edge with nothing behind it: the most calls/s any gRPC call gets at that
+   * many callers. `service` and `orgId` as for floorRead.
+   */
+  async edgeWrites(write: string, callers: number, service: Target, orgId: string, calls: (edge: Target) => Promise<Calls> | Calls): Promise<Subject> {
+    const edge = await this.floor("edge", service, orgId);
+    return {
+      labels: { engine: "-", scenario: `edge no-op ${write}`, protocol: "grpc" },
+      calls: await calls(edge),
+      callers,
+      serverPid: edge.pid,
     };
   }
 
@@ -36,6 +52,11 @@ export class Baselines {
       calls: await engine.commits(callers),
       callers,
     };
+  }
+
+  private floor(kind: NoopKind, service: Target, orgId: string): Promise<FloorServer> {
+    if (!this.floors.has(kind)) this.floors.set(kind, startNoopServer(kind, service, orgId));
+    return this.floors.get(kind)!;
   }
 
   async close(): Promise<void> {

@@ -2,8 +2,11 @@
  * The service's own edge with nothing behind it, a child process like the service: the
  * same listener, call core and doors (gRPC on the HTTP/2 stream, Connect, gRPC-Web, the
  * REST gateway), with AdminService.GetLoginPolicy and ManagementService.GetLoginPolicy
- * answering fixed messages; no interceptors, storage or log. Against it, a row shows what
- * the service's own work costs; against the bare frameworks, what the edge costs.
+ * answering fixed messages, and the writes the benchmark makes (a second factor added or
+ * removed on either service, Admin's UpdateLoginPolicy) answering fixed details; no
+ * interceptors, storage or log. Against it, a row shows what the service's own work
+ * costs; against the bare frameworks, what the edge costs. For writes it is the ceiling:
+ * no write over gRPC can answer faster than a call that does nothing.
  *
  * Arguments: the Admin and Management answers (protobuf binary, base64).
  */
@@ -15,7 +18,7 @@ import {
 } from "../gen/zitadel/management/v1/management_pb.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
-import { createCallCore, servedService } from "../src/server/call/call-core.js";
+import { createCallCore, partlyServedService } from "../src/server/call/call-core.js";
 import { createRestGateway } from "../src/server/gateway/rest-gateway.js";
 import { grpcDoor } from "../src/server/grpc-door.js";
 import { listen } from "../src/server/listener.js";
@@ -29,10 +32,14 @@ const management = fromBinary(ManagementAnswerSchema, Buffer.from(managementAnsw
 
 const logger = createLogger("silent");
 const toStatus = createStatusMapper(logger);
-// Every other method is left unimplemented: the benchmark calls only these.
+// A change answers its details (the sequence, time and owner of its events); the instance
+// policy's stand in for them, of the same size.
+const written = () => ({ details: admin.policy?.details });
+const factorWrites = { addSecondFactorToLoginPolicy: written, removeSecondFactorFromLoginPolicy: written };
+// Every other method answers Unimplemented: the benchmark calls only these.
 const services = [
-  servedService(AdminService, { getLoginPolicy: () => admin } as never, []),
-  servedService(ManagementService, { getLoginPolicy: () => management } as never, []),
+  partlyServedService(AdminService, { getLoginPolicy: () => admin, updateLoginPolicy: written, ...factorWrites }, []),
+  partlyServedService(ManagementService, { getLoginPolicy: () => management, ...factorWrites }, []),
 ];
 const maxRequestBytes = 1024 * 1024;
 const core = createCallCore({ services, toStatus, logger });

@@ -6,7 +6,7 @@ import type { Baselines } from "./baselines.js";
 import type { Engine } from "./engines.js";
 import type { Fixture } from "./fixture.js";
 import type { Calls } from "./load-generator.js";
-import { measureAgainst, measureInTurns, type Measured, type Subject } from "./measurement.js";
+import { measureAgainst, measureAgainstEach, measureInTurns, type Measured, type Subject } from "./measurement.js";
 import type { BenchOptions } from "./options.js";
 import type { Row } from "./row.js";
 import type { ServiceUnderTest } from "./service-under-test.js";
@@ -27,6 +27,10 @@ export class EngineRun {
 
   measureAgainst(baseline: Subject, subject: Subject): Promise<Row[]> {
     return measureAgainst(this.options, baseline, subject);
+  }
+
+  measureAgainstEach(baselines: readonly Subject[], subject: Subject): Promise<Row[]> {
+    return measureAgainstEach(this.options, baselines, subject);
   }
 
   measureInTurns(subjects: readonly Subject[]): Promise<Measured[]> {

@@ -38,6 +38,18 @@ export async function measureAgainst(options: BenchOptions, baseline: Subject, s
   return [{ measured: base! }, { measured: measured!, baseline: base! }];
 }
 
+/**
+ * The subject and several baselines, all in turns. The first baseline is the yardstick: the
+ * rows of the other baselines and the subject's compare with it. The subject's row then
+ * comes once more, compared with the last baseline, the one nearest to it.
+ */
+export async function measureAgainstEach(options: BenchOptions, baselines: readonly Subject[], subject: Subject): Promise<Row[]> {
+  const measured = await measureInTurns(options, [...baselines, subject]);
+  const [yardstick, ...others] = measured;
+  const nearest = measured.at(-2)!;
+  return [{ measured: yardstick! }, ...others.map((m) => ({ measured: m, baseline: yardstick! })), { measured: measured.at(-1)!, baseline: nearest }];
+}
+
 /** Subjects measured in turns, each row as it is; the caller pairs them with baselines. */
 export async function measureInTurns(options: BenchOptions, subjects: readonly Subject[]): Promise<Measured[]> {
   const results = subjects.map((): LoadResult[] => []);

@@ -16,10 +16,6 @@ export async function againstNoops(run: EngineRun, read: PolicyRead, protocol: R
   const kinds: NoopKind[] = protocol === "grpc" ? ["grpc-js", "connect-node", "edge"] : ["connect-node", "edge"];
   const noops = [];
   for (const kind of kinds) noops.push(await baselines.floorRead(kind, read, protocol, options.concurrency, service, orgId));
-  const measured = await run.measureInTurns([...noops, run.subject(scenario, protocol, calls)]);
-  const [yardstick, ...others] = measured;
-  const edge = measured[kinds.indexOf("edge")]!;
-  const subject = measured.at(-1)!;
-  // The service's row comes twice: against the yardstick, then against its edge's no-op.
-  return [{ measured: yardstick! }, ...others.map((m) => ({ measured: m, baseline: yardstick! })), { measured: subject, baseline: edge }];
+  // The edge's no-op comes last: the service's row comes again against it.
+  return run.measureAgainstEach(noops, run.subject(scenario, protocol, calls));
 }

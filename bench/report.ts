@@ -18,9 +18,11 @@ const LEGEND = `calls/s counts calls answered OK; any other answer is an error. 
 process's CPU time over the measured time (100% = one core); µs/call is CPU time per OK call,
 the server's and this process's (the clients'). × calls/s and × server µs compare a row with
 its baseline. Reads: each protocol's first no-op row (a bare @grpc/grpc-js server for gRPC,
-connect-node's adapter otherwise) for every row after it; the service's row then comes
-again, compared with the service's edge with nothing behind it ("edge no-op"). Writes: bare
-commits; the long history: the short one. On a machine whose cores are all busy, the
+connect-node's adapter otherwise) for every row after it; a line "against edge no-op ..."
+then compares the service's row with the service's edge with nothing behind it. Writes:
+bare commits for the edge no-op answering the same write at as many callers (the most a
+gRPC call gets) and for the write; its "against edge no-op ..." line compares the write with
+that ceiling. The long history: the short one. On a machine whose cores are all busy, the
 server's µs/call is the steadier measure of its cost.`;
 
 export function header(options: BenchOptions): string {
@@ -35,10 +37,18 @@ export function header(options: BenchOptions): string {
 }
 
 export function resultsTable(rows: readonly Row[]): string {
-  const errors = rows
-    .filter((row) => row.measured.result.errors > 0)
-    .map(({ measured: m }) => `errors in ${m.engine} ${m.scenario} (${m.protocol}): first was "${m.result.firstError}"\n`);
-  return `${textTable(TITLES, 3, rows.map(cells))}\n${LEGEND}\n${errors.length > 0 ? `\n${errors.join("")}` : ""}`;
+  const errors = [...new Set(rows.map((row) => row.measured))]
+    .filter((m) => m.result.errors > 0)
+    .map((m) => `errors in ${m.engine} ${m.scenario} (${m.protocol}): first was "${m.result.firstError}"\n`);
+  // A measurement compared with a second baseline comes again on the next line: only the
+  // ratios there, so that it cannot be read as a second measurement.
+  const lines = rows.map((row, i) => (i > 0 && row.measured === rows[i - 1]!.measured ? ratiosOnly(row) : cells(row)));
+  return `${textTable(TITLES, 3, lines)}\n${LEGEND}\n${errors.length > 0 ? `\n${errors.join("")}` : ""}`;
+}
+
+function ratiosOnly(row: Row): string[] {
+  const ratios = cells(row).slice(-2);
+  return ["", `  against ${row.baseline?.scenario ?? "-"}`, ...TITLES.slice(2, -2).map(() => ""), ...ratios];
 }
 
 function cells({ measured, baseline }: Row): string[] {

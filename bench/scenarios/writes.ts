@@ -1,7 +1,10 @@
 /**
- * Second factors added and removed over gRPC against the engine's bare commits (in a child
- * process, as the service is) by as many writers as commit at once (SQLite: one, its writes
- * take turns; PostgreSQL: all of them):
+ * Second factors added and removed over gRPC against two baselines: the engine's bare commits
+ * (in a child process, as the service is) by as many writers as commit at once (SQLite: one,
+ * its writes take turns; PostgreSQL: all of them), and the same calls by as many callers
+ * answered by the service's edge with nothing behind it (edge-noop-server.ts), the ceiling
+ * of any gRPC call, so that a write's distance from its commits splits into the round trip
+ * and the service's work:
  * - the instance's policy by one writer: a write's latency with nobody in the way;
  * - the instance's policy by four writers, one factor each, and by as many writers as the
  *   concurrency (16) changing its settings: all need one aggregate's next sequence, so they
@@ -15,9 +18,10 @@
 import { countedRace } from "../counted-race.js";
 import type { EngineRun } from "../engine-run.js";
 import { factorToggles, SECOND_FACTOR_TYPES, type Toggle } from "../factor-toggles.js";
-import { runLoad } from "../load-generator.js";
-import { adminPolicyRead } from "../policy-reads.js";
-import { racingPolicyUpdates } from "../policy-updates.js";
+import { runLoad, type Calls } from "../load-generator.js";
+import type { Subject } from "../measurement.js";
+import { adminPolicyRead, type Target } from "../policy-reads.js";
+import { POLICY_UPDATE, racingPolicyUpdates } from "../policy-updates.js";
 import type { Row } from "../row.js";
 
 const INSTANCE = { service: "admin" } as const;
@@ -34,17 +38,29 @@ export async function writeScenarios(run: EngineRun): Promise<Row[]> {
   ];
   const rows: Row[] = [];
   for (const [scenario, toggles] of plans) {
-    const commits = await run.baselines.commits(run.engine, toggles.length);
+    const write = `Add/Remove 2nd factor (${toggles[0]!.policy.service === "admin" ? "Admin" : "Mgmt"})`;
     const writes = run.subject(`Add/Remove 2nd factor: ${scenario}`, "grpc", await factorToggles(run.service, toggles), toggles.length);
-    rows.push(...(await run.measureAgainst(commits, writes)));
+    rows.push(...(await againstCommitsAndEdge(run, write, (edge) => factorToggles(edge, toggles), writes)));
   }
   const racers = run.fixture.customPolicyOrgIds.length;
-  const commits = await run.baselines.commits(run.engine, racers);
   const updates = run.subject(`UpdateLoginPolicy: instance policy, ${racers} racing writers`, "grpc", racingPolicyUpdates(run.service), racers);
-  rows.push(...(await run.measureAgainst(commits, updates)));
+  rows.push(...(await againstCommitsAndEdge(run, POLICY_UPDATE, racingPolicyUpdates, updates)));
   rows.push(await raceCount(run, racers));
   rows.push(...(await readsDuringWrites(run, orgs)));
   return rows;
+}
+
+/**
+ * Writes against the engine's bare commits, by as many writers as it commits for at once,
+ * and against the same calls answered by the service's edge with nothing behind it: the
+ * yardstick's row, the edge's and the writes' compared with it, then the writes again
+ * compared with the edge's, the most calls/s a gRPC call gets at as many callers.
+ */
+async function againstCommitsAndEdge(run: EngineRun, write: string, edgeCalls: (edge: Target) => Promise<Calls> | Calls, writes: Subject): Promise<Row[]> {
+  const { baselines, engine, service, fixture } = run;
+  const commits = await baselines.commits(engine, writes.callers);
+  const edge = await baselines.edgeWrites(write, writes.callers, service, fixture.defaultPolicyOrgId, edgeCalls);
+  return run.measureAgainstEach([commits, edge], writes);
 }
 
 /** The racing writers for a fixed number of calls, with the Aborted answers counted in the row's name. */
