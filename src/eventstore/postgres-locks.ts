@@ -8,19 +8,20 @@
  * writer that checks the instance's default) do not take turns with one another, while a
  * writer of that aggregate still waits for them, and they for it.
  *
- * One round trip. The locks are taken by a simple-protocol query of one statement per lock,
+ * One message. The locks are taken by a simple-protocol query of one statement per lock,
  * which runs its statements one after another, in order, and can open the transaction in
- * the same message (BEGIN first): a transaction starts holding its first locks without a
- * round trip of its own. The keys are integers this module computes, never caller input,
- * so writing them into the text is safe; a statement this small costs nothing to parse.
- * Reads that must see the state after the locks are separate statements sent after: in
+ * the same message (BEGIN first); the statements sent after it go with it (see
+ * postgres-pipeline.ts), so taking locks adds no round trip of its own. The keys are
+ * integers this module computes, never caller input, so writing them into the text is
+ * safe; a statement this small costs nothing to parse.
+ * Reads that must see the state after the locks are separate statements sent after it: in
  * READ COMMITTED each statement reads from a snapshot taken when it starts, which for a
  * statement that waited for a lock would be older than the lock.
  */
 import { createHash } from "node:crypto";
-import type pg from "pg";
 import type { AggregateRef } from "./event.js";
 import type { DocumentRef } from "./projection.js";
+import type { Pipeline } from "./postgres-pipeline.js";
 
 export interface AdvisoryLock {
   readonly key: bigint;
@@ -39,21 +40,23 @@ export function locksFor(appended: readonly AggregateRef[], checked: readonly Ag
   return [...[...aggregates.values()].sort(byKey), ...docs.sort(byKey)];
 }
 
-/** The locks a transaction holds, and the one query that begins it or takes more. */
+/** The locks a transaction holds, and the one statement that begins it or takes more. */
 export class HeldLocks {
   private readonly held = new Set<bigint>();
   private begun = false;
 
   /**
-   * Takes the locks not held yet, in the order given, beginning the transaction first if it
-   * has not begun: one round trip (none when nothing is left to do).
+   * Sends the statement that takes the locks not held yet, in the order given, beginning
+   * the transaction first if it has not begun (nothing when nothing is left to do). The
+   * locks count as held from here: what is sent after it on the connection runs holding
+   * them, and if it fails, the transaction fails (see postgres-pipeline.ts).
    */
-  async take(client: pg.PoolClient, locks: readonly AdvisoryLock[]): Promise<void> {
+  take(pipeline: Pipeline, locks: readonly AdvisoryLock[]): void {
     const missing = locks.filter((lock) => !this.held.has(lock.key));
     const statements = missing.map((lock) => `SELECT pg_advisory_xact_lock${lock.shared ? "_shared" : ""}('${lock.key}'::bigint)`);
     if (!this.begun) statements.unshift("BEGIN");
     if (statements.length === 0) return;
-    await client.query(statements.join("; "));
+    void pipeline.send(statements.join("; "));
     this.begun = true;
     for (const lock of missing) this.held.add(lock.key);
   }
