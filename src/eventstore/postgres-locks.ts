@@ -32,9 +32,13 @@ export interface AdvisoryLock {
 /** The locks of a transaction's aggregates and documents, in the global order, each once. */
 export function locksFor(appended: readonly AggregateRef[], checked: readonly AggregateRef[], documents: readonly DocumentRef[]): AdvisoryLock[] {
   const aggregates = new Map<bigint, AdvisoryLock>();
-  for (const aggregate of checked) aggregates.set(aggregateLockKey(aggregate), { key: aggregateLockKey(aggregate), shared: true });
+  const add = (aggregate: AggregateRef, shared: boolean) => {
+    const key = aggregateLockKey(aggregate);
+    aggregates.set(key, { key, shared });
+  };
+  for (const aggregate of checked) add(aggregate, true);
   // Exclusive wins: an aggregate both checked and appended to is appended to.
-  for (const aggregate of appended) aggregates.set(aggregateLockKey(aggregate), { key: aggregateLockKey(aggregate), shared: false });
+  for (const aggregate of appended) add(aggregate, false);
   const byKey = (a: AdvisoryLock, b: AdvisoryLock) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   const docs = [...new Set(documents.map(documentLockKey))].map((key) => ({ key, shared: false }));
   return [...[...aggregates.values()].sort(byKey), ...docs.sort(byKey)];
@@ -64,8 +68,22 @@ export class HeldLocks {
 
 /** A 64-bit advisory lock key for a name. Two names that share a key only make their writers take turns. */
 function lockKey(name: string): bigint {
-  return createHash("sha256").update(name).digest().readBigInt64BE(0);
+  let key = knownKeys.get(name);
+  if (key === undefined) {
+    if (knownKeys.size >= KNOWN_KEYS) knownKeys.clear();
+    key = createHash("sha256").update(name).digest().readBigInt64BE(0);
+    knownKeys.set(name, key);
+  }
+  return key;
 }
+
+/**
+ * Keys computed before, by name: a write locks the same aggregate and document as the
+ * writes before it, and a decision computes its own locks twice (before it reads, and with
+ * the rest of its push's). At most KNOWN_KEYS (about a megabyte), forgotten all at once.
+ */
+const knownKeys = new Map<string, bigint>();
+const KNOWN_KEYS = 10_000;
 
 const aggregateLockKey = (aggregate: AggregateRef) => lockKey(JSON.stringify(["aggregate", aggregate.type, aggregate.id]));
 const documentLockKey = (ref: DocumentRef) => lockKey(JSON.stringify(["document", ref.projection, ref.key]));
