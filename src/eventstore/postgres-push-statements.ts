@@ -20,9 +20,9 @@
  * Its parts touch different rows (the events of locked aggregates, claimed values, locked
  * documents), so the order in which PostgreSQL runs them does not matter.
  */
-import type pg from "pg";
 import type { AggregateRef } from "./event.js";
 import type { DocumentChange, DocumentRef, ProjectedEvent } from "./projection.js";
+import type { Pipeline } from "./postgres-pipeline.js";
 import type { UniqueConstraint } from "./store.js";
 
 /** An aggregate the command read at a sequence that must still hold at the commit. */
@@ -95,9 +95,9 @@ const WRITE = `
          (SELECT json_agg(json_build_array(kind, value)) FROM claimed) AS claimed,
          (SELECT count(*) FROM notified) AS notified`;
 
-/** Reads the clock and the documents (named: prepared once per connection). One round trip. */
-export async function readUnderLocks(client: pg.PoolClient, documents: readonly DocumentRef[]): Promise<ReadUnderLocks> {
-  const { rows } = await client.query<{ created_at: Date; documents: [string, string, unknown][] | null }>({
+/** Reads the clock and the documents (named: prepared once per connection). */
+export async function readUnderLocks(pipeline: Pipeline, documents: readonly DocumentRef[]): Promise<ReadUnderLocks> {
+  const { rows } = await pipeline.send<{ created_at: Date; documents: [string, string, unknown][] | null }>({
     name: "lps-read-under-locks",
     text: READ,
     values: [documents.map((d) => d.projection), documents.map((d) => d.key)],
@@ -106,10 +106,15 @@ export async function readUnderLocks(client: pg.PoolClient, documents: readonly 
   return { createdAt: row.created_at, documents: (row.documents ?? []).map(([projection, key, state]) => ({ projection, key, state })) };
 }
 
-/** Writes the push (named: prepared once per connection). One round trip. */
-export async function write(client: pg.PoolClient, request: WriteRequest): Promise<Written> {
+/**
+ * Writes the push (named: prepared once per connection), and commits right behind it, in
+ * the same round trip, when nothing the write can answer would call for a rollback instead:
+ * no sequence to check, no value to claim. (A write that fails aborts the transaction, and
+ * the COMMIT behind it rolls back.)
+ */
+export async function write(pipeline: Pipeline, request: WriteRequest): Promise<Written> {
   const { checks, events, claims, changes } = request;
-  const { rows } = await client.query<WriteRow>({
+  const written = pipeline.send<WriteRow>({
     name: "lps-write",
     text: WRITE,
     values: [
@@ -132,7 +137,8 @@ export async function write(client: pg.PoolClient, request: WriteRequest): Promi
       request.channel,
     ],
   });
-  const row = rows[0]!;
+  if (checks.length === 0 && claims.length === 0) void pipeline.committed();
+  const row = (await written).rows[0]!;
   const positions = new Map((row.inserted ?? []).map(([type, id, sequence, position]) => [eventKey({ type, id }, sequence), position]));
   return {
     moved: row.moved === null ? undefined : checks[Number(row.moved) - 1]!.aggregate,

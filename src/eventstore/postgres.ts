@@ -42,14 +42,18 @@
  * sequence) stays as the last line of defence: a duplicate sequence fails the push as a
  * SequenceConflict, as do deadlocks and serialization failures should they ever happen.
  *
- * Round trips. A decision's transaction is four: BEGIN together with its first locks, the
- * write model and the clock read under them, one statement that checks, appends, claims,
- * saves the documents and queues the commit notification (postgres-push-statements.ts),
- * and COMMIT. A push's is four too, the read being of the clock and the documents its
- * events change. One more takes the locks a decision needs beyond its own (an aggregate it
- * checks, another document) and one more reads what they guard; releasing unique values
- * costs one more. The documents are reduced before the events are inserted, which is why
- * a projection never sees an event's position (see projection.ts).
+ * Round trips. A transaction sends its statements without waiting for the answers it does
+ * not need yet (see postgres-pipeline.ts). A decision's transaction is two round trips:
+ * BEGIN together with its first locks and the write model and the clock read under them;
+ * then one statement that appends, saves the documents and queues the commit notification
+ * (postgres-push-statements.ts), with COMMIT behind it. A write that checks a sequence (a
+ * push checks every aggregate it appends to) or claims a unique value waits for the write's
+ * answer before it commits, one more, as what it answers may call for a rollback. A push
+ * sends its releases of unique values and its read (the clock, the documents its events
+ * change) with its BEGIN and locks; a decision that needs locks beyond its own (an
+ * aggregate it checks, another document) takes them, releases, and reads what they guard
+ * in one more. The documents are reduced before the events are inserted,
+ * which is why a projection never sees an event's position (see projection.ts).
  *
  * Time. The events of a push carry the database's clock, read once after the locks are
  * held and cut to milliseconds: one clock for every replica (their own clocks drift), so an
@@ -74,6 +78,7 @@ import type { CacheUse, PoolUse } from "../metrics/store-observer.js";
 import type { AggregateRef, StoredEvent } from "./event.js";
 import { documentId, documentsTouched, reduceDocuments, type DocumentRef, type EventToStore, type ProjectedEvent, type Projection } from "./projection.js";
 import { HeldLocks, locksFor, type AdvisoryLock } from "./postgres-locks.js";
+import { Pipeline } from "./postgres-pipeline.js";
 import { readUnderLocks, write, type SequenceCheck } from "./postgres-push-statements.js";
 import { DEFAULT_CACHED_DOCUMENTS, DocumentCache } from "./document-cache.js";
 import { FreshDocuments, HORIZON } from "./postgres-freshness.js";
@@ -137,6 +142,9 @@ export class PostgresEventStore implements EventStore {
       idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
       keepAlive: true,
       application_name: APPLICATION_NAME,
+      // A write transaction sends statements without waiting for the answers to those
+      // before (see postgres-pipeline.ts); a read's one statement is the same either way.
+      pipeline: true,
     });
     // An idle connection that breaks (the server restarted) is dropped, and a new one is
     // opened when needed; without this listener its error would end the process.
@@ -199,7 +207,7 @@ export class PostgresEventStore implements EventStore {
     const touched = documentsTouched(this.projections, eventsToStore(request));
     const locks = locksFor(appendedTo(request), onlyChecked(request), touched);
     const conflictOn = request.appends[0]?.aggregate;
-    return this.announced(await this.written(this.transaction(conflictOn, locks, (client, held) => this.pushIn(client, held, request, NOTHING_KNOWN))));
+    return this.announced(await this.written(this.transaction(conflictOn, locks, (pipeline, held) => this.pushIn(pipeline, held, request, NOTHING_KNOWN))));
   }
 
   async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
@@ -211,8 +219,8 @@ export class PostgresEventStore implements EventStore {
     // top of this file.)
     return this.announced(
       await this.written(
-        this.transaction(aggregate, locksFor([aggregate], [], [model]), async (client, held) => {
-          const { rows } = await client.query<SnapshotRow<S> & { now: Date }>(
+        this.transaction(aggregate, locksFor([aggregate], [], [model]), async (pipeline, held) => {
+          const { rows } = await pipeline.send<SnapshotRow<S> & { now: Date }>(
             named("lps-snapshot-now", SNAPSHOT_NOW, [aggregate.type, aggregate.id, projection, key]),
           );
           const snapshot = toSnapshot(rows[0]!);
@@ -221,7 +229,7 @@ export class PostgresEventStore implements EventStore {
             documents: new Map([[documentId(model), snapshot.state]]),
             clock: rows[0]!.now,
           };
-          return this.pushIn(client, held, decide(snapshot), known);
+          return this.pushIn(pipeline, held, decide(snapshot), known);
         }),
       ),
     );
@@ -244,16 +252,17 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Writes a push in a transaction that holds some of its locks and knows, under them, some
-   * sequences and documents, and the clock, already: takes the other locks (a round trip,
-   * if any are missing), releases (one, if any), reads the clock and the documents it does
-   * not know yet (one, if any), and writes (one).
+   * sequences and documents, and the clock, already: takes the other locks (if any are
+   * missing), releases (if any), reads the clock and the documents it does not know yet (if
+   * any): one round trip for all three, if any; and writes (one more, with the COMMIT when
+   * it can go along: see postgres-push-statements.ts).
    */
-  private async pushIn(client: pg.PoolClient, held: HeldLocks, request: PushRequest, known: Known): Promise<StoredEvent[]> {
+  private async pushIn(pipeline: Pipeline, held: HeldLocks, request: PushRequest, known: Known): Promise<StoredEvent[]> {
     const checks = sequenceChecks(request, known);
     const events = eventsToStore(request);
     const touched = documentsTouched(this.projections, events);
-    await held.take(client, locksFor(appendedTo(request), onlyChecked(request), touched));
-    await release(client, request.release ?? []);
+    held.take(pipeline, locksFor(appendedTo(request), onlyChecked(request), touched));
+    release(pipeline, request.release ?? []);
     const claims = sorted(request.claim ?? []);
     if (checks.length + events.length + claims.length === 0) return [];
     const documents = new Map(known.documents);
@@ -263,13 +272,13 @@ export class PostgresEventStore implements EventStore {
     // events are later still.
     let createdAt = appendedTo(request).every((aggregate) => known.sequences.has(aggregateId(aggregate))) ? known.clock : undefined;
     if (!createdAt || unread.length > 0) {
-      const read = await readUnderLocks(client, unread);
+      const read = await readUnderLocks(pipeline, unread);
       createdAt = read.createdAt;
       for (const document of read.documents) documents.set(documentId(document), document.state);
     }
     const projected = events.map((event): ProjectedEvent => ({ ...event, createdAt }));
     const changes = reduceDocuments(this.projections, projected, documents);
-    const written = await write(client, { checks, events: projected, claims, changes, channel: COMMIT_CHANNEL });
+    const written = await write(pipeline, { checks, events: projected, claims, changes, channel: COMMIT_CHANNEL });
     if (written.moved) throw new SequenceConflict(written.moved);
     const won = new Set(written.claimed.map((c) => JSON.stringify([c.kind, c.value])));
     const taken = claims.find((c) => !won.has(JSON.stringify([c.kind, c.value])));
@@ -338,14 +347,15 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Runs `work` in a transaction on one connection, begun holding `locks` (one round trip
-   * for both). On failure a sound connection is
-   * rolled back and reused; a broken one is dropped (the server rolls back what it held).
+   * Runs `work` in a transaction on one connection, begun holding `locks` (in the message
+   * of work's first statements: see postgres-pipeline.ts), and commits unless work has. On
+   * failure a sound connection is rolled back and reused; a broken one is dropped (the
+   * server rolls back what it held).
    */
   private async transaction<T>(
     conflictOn: AggregateRef | undefined,
     locks: readonly AdvisoryLock[],
-    work: (client: pg.PoolClient, held: HeldLocks) => Promise<T>,
+    work: (pipeline: Pipeline, held: HeldLocks) => Promise<T>,
   ): Promise<T> {
     let client: pg.PoolClient;
     try {
@@ -359,11 +369,18 @@ export class PostgresEventStore implements EventStore {
     client.on("error", ignore);
     let broken = false;
     try {
+      const pipeline = new Pipeline(client);
       const held = new HeldLocks();
-      await held.take(client, locks);
-      const result = await work(client, held);
-      await client.query("COMMIT");
-      return result;
+      held.take(pipeline, locks);
+      const worked = await work(pipeline, held).then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+      // A statement's failure fails every statement after it: the first is the cause.
+      await pipeline.settled();
+      if ("error" in worked) throw worked.error;
+      await pipeline.committed();
+      return worked.result;
     } catch (error) {
       const failure = storeError(error, conflictOn);
       broken = failure instanceof StoreUnavailable || !(await rolledBack(client));
@@ -437,11 +454,11 @@ function eventsToStore(request: PushRequest): EventToStore[] {
   );
 }
 
-/** Releases unique values before the push claims any (a push may release and claim one value). */
-async function release(client: pg.PoolClient, constraints: readonly UniqueConstraint[]): Promise<void> {
+/** Sends the release of unique values, before the push claims any (a push may release and claim one value). */
+function release(pipeline: Pipeline, constraints: readonly UniqueConstraint[]): void {
   if (constraints.length === 0) return;
   const rows = sorted(constraints);
-  await client.query(
+  void pipeline.send(
     named("lps-release", "DELETE FROM unique_constraints WHERE (kind, value) IN (SELECT * FROM unnest($1::text[], $2::text[]))", [
       rows.map((c) => c.kind),
       rows.map((c) => c.value),

@@ -149,8 +149,12 @@ async function readContents(databaseUrl: string): Promise<Contents> {
     const client = new pg.Client(databaseUrl);
     await client.connect();
     try {
+      // One snapshot for both: a transaction whose COMMIT the killed server had already sent
+      // may still commit while they are read.
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       eventRows = (await client.query(EVENTS.replace("*", "*, payload::text AS payload"))).rows;
       documentRows = (await client.query(DOCUMENTS.replace("state", "state::text AS state"))).rows;
+      await client.query("COMMIT");
     } finally {
       await client.end();
     }

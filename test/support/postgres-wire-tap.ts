@@ -1,9 +1,15 @@
 /**
- * A loopback TCP relay in front of PostgreSQL that counts the round trips its clients make:
- * the frontend messages that make the server answer, Sync (the end of an extended-protocol
- * statement: Parse/Bind/Execute/Sync) and Query (a simple-protocol statement). Nothing is
- * changed on the way; a server process pointed at the relay is the real one on the real
- * database, with its statements counted.
+ * A loopback TCP relay in front of PostgreSQL that counts the round trips its clients make.
+ * A statement ends with a frontend message that makes the server answer: Sync (the end of
+ * an extended-protocol statement: Parse/Bind/Execute/Sync) or Query (a simple-protocol
+ * one), and the server's answer ends with ReadyForQuery. A round trip is a statement sent
+ * on a connection whose every statement has been answered (the client may have waited for
+ * those answers); statements sent while some are still unanswered (pipelined) ride on the
+ * round trip of the first. Nothing is changed on the way; a server process pointed at the
+ * relay is the real one on the real database, with its round trips counted.
+ *
+ * Both directions are split into messages; the relay expects plain connections (no TLS,
+ * whose one-byte answer to the request for it is not a message).
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
 
@@ -55,23 +61,39 @@ export class PostgresWireTap {
         server.destroy();
       });
     }
-    server.on("data", (chunk: Buffer) => client.write(chunk));
-    const counter = new FrontendMessages((type) => {
-      if (type === "S" || type === "Q") this.roundTrips++;
+    // Statements sent on this connection and not answered yet; the startup message is
+    // answered by a ReadyForQuery too, once the session is ready.
+    let unanswered = 1;
+    const answers = new Messages(true, (type) => {
+      if (type === "Z") unanswered--;
+    });
+    server.on("data", (chunk: Buffer) => {
+      answers.push(chunk);
+      client.write(chunk);
+    });
+    const statements = new Messages(false, (type) => {
+      if (type !== "S" && type !== "Q") return;
+      if (unanswered === 0) this.roundTrips++;
+      unanswered++;
     });
     client.on("data", (chunk: Buffer) => {
-      counter.push(chunk);
+      statements.push(chunk);
       server.write(chunk);
     });
   }
 }
 
-/** Splits a client's byte stream into messages: untyped ones until the startup message, then typed. */
-class FrontendMessages {
+/**
+ * Splits a byte stream into messages: a client's is untyped until its startup message, then
+ * typed; a server's is typed from the start.
+ */
+class Messages {
   private buffered = Buffer.alloc(0);
-  private started = false;
 
-  constructor(private readonly onMessage: (type: string) => void) {}
+  constructor(
+    private started: boolean,
+    private readonly onMessage: (type: string) => void,
+  ) {}
 
   push(chunk: Buffer): void {
     this.buffered = Buffer.concat([this.buffered, chunk]);
