@@ -20,8 +20,12 @@ const FLUSH_MS = 100;
 
 export const DEFAULT_LOG_HELD_BYTES = 16 * 1024 * 1024;
 
+/** How long start-up waits for its lines to be written before it prints the banner anyway. */
+const FLUSHED_WAIT_MS = 1000;
+
 export class StdoutLog {
   readonly destination: pino.DestinationStream;
+  private readonly stream: ReturnType<typeof pino.destination>;
   private droppedLines = 0;
 
   constructor(maxHeldBytes = DEFAULT_LOG_HELD_BYTES) {
@@ -38,9 +42,26 @@ export class StdoutLog {
       periodicFlush: FLUSH_MS,
     });
     stream.on("drop", () => this.droppedLines++);
+    this.stream = stream;
     // sonic-boom's typings know only its text content; in "buffer" content it takes Buffers.
     const writeBytes = stream.write.bind(stream) as unknown as (bytes: Buffer) => boolean;
     this.destination = { write: (line: string) => writeBytes(Buffer.from(line)) };
+  }
+
+  /**
+   * Resolves once the lines logged so far are written (as many as one write holds), or after
+   * FLUSHED_WAIT_MS if stdout does not take them: so that what the process prints next (the
+   * start-up banner) comes after them, and never waits on a reader that stalled.
+   */
+  flushed(): Promise<void> {
+    return new Promise((resolve) => {
+      const waited = setTimeout(resolve, FLUSHED_WAIT_MS);
+      // Its callback carries the fsync's error, which stdout as a pipe or terminal gives.
+      this.stream.flush(() => {
+        clearTimeout(waited);
+        resolve();
+      });
+    });
   }
 
   /** Lines dropped so far because stdout held more than the limit unwritten. */

@@ -26,6 +26,8 @@ async function serve(args: string[]): Promise<void> {
   const logger = createLogger(config.logLevel, output.destination);
   guardProcess(logger);
   const app = await startApp(config, logger, output);
+  // The banner comes last, after the start-up's log lines.
+  await output.flushed();
   process.stdout.write(banner(app, config));
   let stopping = false;
   const stop = async (signal: string) => {
