@@ -46,6 +46,8 @@ const stages = stagesOf(readFileSync(repositoryPath("Dockerfile"), "utf8"));
 const [build, runtime] = stages as [Stage, Stage];
 
 const enabled = process.env.LPS_TEST_IMAGE_BUILD === "1";
+// Skipped unless asked for: it installs and builds the image's stages, which takes minutes;
+// .ci/run asks for it in a run of its own. The reason is in the name.
 const describeImageBuild = enabled ? describe : describe.skip;
 const skipped = enabled ? "" : " (skipped: takes minutes; LPS_TEST_IMAGE_BUILD=1 runs it, as .ci/run does)";
 

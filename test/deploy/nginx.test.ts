@@ -19,6 +19,7 @@ import { startServerProcess, type ServerProcess } from "../support/server-proces
 import { freshDatabaseUrl } from "../support/test-database.js";
 
 const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((path) => spawnSync(path, ["-v"]).status === 0);
+// Skipped only where nginx is not installed (.ci/run installs it); the reason is in the name.
 const describeNginx = NGINX ? describe : describe.skip;
 const skipped = NGINX ? "" : " (skipped: nginx is not installed; Debian's nginx package provides it)";
 
