@@ -86,7 +86,7 @@ export async function startApp(config: Config, logger: Logger, log?: { readonly 
     const toStatus = createStatusMapper(logger);
     const errorStatus = errorStatusInterceptor(toStatus);
     const rateLimits = new RateLimits(config.rateLimits, metrics);
-    const authenticate: Authenticate = (header) => service.authenticator.authenticate(header.get("authorization"));
+    const authenticate: Authenticate = (header, scope) => service.authenticator.authenticate(header.get("authorization"), scope);
     const interceptors: Interceptor[] = [
       errorStatus,
       addressRateLimitInterceptor(rateLimits),
