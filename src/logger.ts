@@ -1,6 +1,6 @@
 /**
  * Structured logs: one JSON object per line on stdout (pino). The lines written about a
- * call carry its request ID, trace and caller (callLogFields, see call-context.ts).
+ * call carry its request ID, trace and caller (callLine, see call-context.ts).
  */
 import { pino } from "pino";
 import { StdoutLog } from "./log-output.js";

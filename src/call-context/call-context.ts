@@ -33,13 +33,19 @@ export function callContextOf(request: object): CallContext | undefined {
   return contexts.get(request);
 }
 
-/** The context's fields that are set, for a log line. */
-export function callLogFields(context: CallContext | undefined): Record<string, string> {
-  if (!context) return {};
-  const fields: Record<string, string> = { requestId: context.requestId };
-  if (context.traceId) fields.traceId = context.traceId;
-  if (context.spanId) fields.spanId = context.spanId;
-  if (context.userId) fields.userId = context.userId;
-  if (context.orgId) fields.orgId = context.orgId;
-  return fields;
+/**
+ * A log line about a call: the fields of its context that are set (none without one),
+ * then the line's own. Built field by field: spreading objects of varying shapes into one
+ * was a measurable part of a call's cost.
+ */
+export function callLine(context: CallContext | undefined, fields: object): object {
+  if (!context) return fields;
+  const own = fields as Readonly<Record<string, unknown>>;
+  const line: Record<string, unknown> = { requestId: context.requestId };
+  if (context.traceId) line.traceId = context.traceId;
+  if (context.spanId) line.spanId = context.spanId;
+  if (context.userId) line.userId = context.userId;
+  if (context.orgId) line.orgId = context.orgId;
+  for (const name in own) line[name] = own[name];
+  return line;
 }

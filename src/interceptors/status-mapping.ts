@@ -11,7 +11,7 @@ import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { ENTITY_TAG_HEADER } from "../api/policy-headers.js";
 import { DomainError, PreconditionFailed, RateLimitExceeded } from "../errors.js";
 import { StoreUnavailable } from "../eventstore/store.js";
-import { callLogFields, type CallContext } from "../call-context/call-context.js";
+import { callLine, type CallContext } from "../call-context/call-context.js";
 import type { Logger } from "../logger.js";
 import {
   callCanceled,
@@ -38,7 +38,7 @@ export type StatusMapper = (error: unknown, context?: CallContext) => ConnectErr
 export function createStatusMapper(logger: Logger): StatusMapper {
   function internal(cause: unknown, context: CallContext | undefined): ConnectError {
     const errorId = randomUUID();
-    logger.error({ ...callLogFields(context), errorId, err: cause }, "internal error");
+    logger.error(callLine(context, { errorId, err: cause }), "internal error");
     return fromDomain(
       new DomainError("Internal", errorId, "Errors.Internal", "an unexpected error occurred; quote this ID when reporting it"),
     );
@@ -48,7 +48,7 @@ export function createStatusMapper(logger: Logger): StatusMapper {
     if (error instanceof DomainError) return error.code === "Internal" ? internal(error, context) : fromDomain(error);
     if (error instanceof StoreUnavailable) {
       // Expected while the database is away: the reason is enough, a stack would be noise.
-      logger.warn({ ...callLogFields(context), reason: error.message }, "database unavailable");
+      logger.warn(callLine(context, { reason: error.message }), "database unavailable");
       return fromDomain(
         new DomainError("Unavailable", "STORE-Unav1", "Errors.Storage.Unavailable", "the database cannot be reached; try again"),
       );

@@ -7,11 +7,12 @@
  */
 import type { ConnectError } from "@connectrpc/connect";
 import http2 from "node:http2";
-import { callContextOf, type CallContext } from "../call-context/call-context.js";
+import type { CallContext } from "../call-context/call-context.js";
 import { REQUEST_ID_HEADER } from "../call-context/request-id.js";
 import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { Call, CallOutcome } from "./call/call.js";
 import type { StreamListener } from "./listener.js";
+import { requestContext } from "./request-context.js";
 import { authorizationCount } from "./credentials-header.js";
 import { isLoopback } from "../net/loopback-address.js";
 import { requestTooLarge, unsupportedRequest } from "../interceptors/request-errors.js";
@@ -49,7 +50,7 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
     const path = headers[":path"] ?? "";
     if (headers[":method"] !== "POST" || !isGrpcProto(headers["content-type"]) || core.streaming.has(path)) return false;
     const method = core.unary.get(path);
-    const context = callContextOf(stream);
+    const context = requestContext(headers);
     if (method) serve(stream, headers, rawHeaders, method, context);
     else refuse(stream, context, core.unknown(path, "grpc", context));
     return true;

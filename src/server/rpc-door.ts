@@ -21,7 +21,7 @@ import { isLoopback } from "../net/loopback-address.js";
 import { declineResponseCompression } from "./loopback.js";
 import { answerStreamingError, readStreamingRequest, streamingWire } from "./streaming-request.js";
 import { grpcStatusFields } from "./wire/grpc-status.js";
-import { callContextOf, callLogFields } from "../call-context/call-context.js";
+import { callContextOf, callLine } from "../call-context/call-context.js";
 
 export interface RpcDoorOptions {
   readonly core: CallCore;
@@ -83,14 +83,14 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
       ended(clientWentAway(res) ? "Canceled" : finalCode(answer));
     } catch (reason) {
       ended("Canceled");
-      logger.debug({ ...callLogFields(context), rpc: handler.requestPath, err: reason }, "response not delivered");
+      logger.debug(callLine(context, { rpc: handler.requestPath, err: reason }), "response not delivered");
       if (!res.headersSent && !res.destroyed) res.writeHead(400).end();
     }
   }
 
   /** The doors answer every failure of a call; what is left is a response that could not be written. */
   function served(req: NodeRequest, answer: Promise<void>): true {
-    answer.catch((reason: unknown) => logger.debug({ ...callLogFields(callContextOf(req)), err: reason }, "response not delivered"));
+    answer.catch((reason: unknown) => logger.debug(callLine(callContextOf(req), { err: reason }), "response not delivered"));
     return true;
   }
 

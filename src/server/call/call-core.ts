@@ -21,7 +21,7 @@ import {
   type UnaryResponse,
 } from "@connectrpc/connect";
 import { callContextKey, credentialHeadersKey, peerAddressKey } from "../../api/context-keys.js";
-import { callLogFields, type CallContext } from "../../call-context/call-context.js";
+import { callLine, type CallContext } from "../../call-context/call-context.js";
 import type { Logger } from "../../logger.js";
 import { UNKNOWN, type CallObserver } from "../../metrics/edge-observer.js";
 import { methodNotServed, unknownMethod } from "../../interceptors/request-errors.js";
@@ -187,7 +187,7 @@ export function createCallCore(options: CallCoreOptions): CallCore {
     },
     unknown(path, protocol, context) {
       options.calls?.callStarted({ service: UNKNOWN, method: UNKNOWN, protocol })("Unimplemented");
-      options.logger.info({ ...callLogFields(context), rpc: path.slice(0, MAX_LOGGED_PATH), protocol, code: "Unimplemented", ms: 0 }, "rpc");
+      options.logger.info(callLine(context, { rpc: path.slice(0, MAX_LOGGED_PATH), protocol, code: "Unimplemented", ms: 0 }), "rpc");
       return options.toStatus(unknownMethod(), context);
     },
     streamingCall(path, protocol, context) {
@@ -198,7 +198,7 @@ export function createCallCore(options: CallCoreOptions): CallCore {
         ended?.(code);
         const quiet = quietStreaming.has(path) || code === "Canceled";
         const ms = Math.round((performance.now() - started) * 100) / 100;
-        options.logger[quiet ? "debug" : "info"]({ ...callLogFields(context), rpc: path, protocol, code, ms }, "rpc");
+        options.logger[quiet ? "debug" : "info"](callLine(context, { rpc: path, protocol, code, ms }), "rpc");
       };
     },
   };

@@ -17,7 +17,7 @@ import {
 } from "@connectrpc/connect";
 import { performance } from "node:perf_hooks";
 import { callContextKey, credentialHeadersKey, peerAddressKey } from "../../api/context-keys.js";
-import { callLogFields, type CallContext } from "../../call-context/call-context.js";
+import { callLine, type CallContext } from "../../call-context/call-context.js";
 import type { Logger } from "../../logger.js";
 import type { CallObserver, EndCall } from "../../metrics/edge-observer.js";
 import { callCanceled, deadlineExceeded } from "../../interceptors/request-errors.js";
@@ -209,7 +209,7 @@ export class Call implements UnaryRequest, HandlerContext {
     };
     // Clients that give up are common, and no fault: a cancelled call is a debug line.
     const quiet = this.served.quiet || outcome.error?.code === Code.Canceled;
-    this.settings.logger[quiet ? "debug" : "info"]({ ...callLogFields(this.context), ...record }, "rpc");
+    this.settings.logger[quiet ? "debug" : "info"](callLine(this.context, record), "rpc");
     this.ended?.(record.code);
     return outcome;
   }
