@@ -20,7 +20,7 @@ export interface CallContext {
   orgId?: string;
 }
 
-/** The context of each request, by the request object (or HTTP/2 stream) its door is handed. */
+/** The context of each request, by the request object the doors are handed. */
 const contexts = new WeakMap<object, CallContext>();
 
 /** Gives the request its context, for the doors that serve it. */
