@@ -1,9 +1,8 @@
 /**
- * Structured logs: one JSON object per line on stdout (pino). A line written while a call
- * is served carries the call's request ID, trace and caller (see call-context.ts).
+ * Structured logs: one JSON object per line on stdout (pino). The lines written about a
+ * call carry its request ID, trace and caller (callLine, see call-context.ts).
  */
 import { pino } from "pino";
-import { callLogFields } from "./call-context/call-context.js";
 import { StdoutLog } from "./log-output.js";
 
 export type Logger = pino.Logger;
@@ -15,5 +14,5 @@ export function createLogger(
   level: LogLevel,
   destination: pino.DestinationStream = new StdoutLog().destination,
 ): Logger {
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, mixin: callLogFields }, destination);
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }

@@ -4,6 +4,7 @@
  */
 import { hashToken } from "../identity/personal-access-token.js";
 import type { JwtVerifier } from "../identity/jwt-verifier.js";
+import type { ReadScope } from "../eventstore/read-scope.js";
 import type { EventStore } from "../eventstore/store.js";
 import { TOKENS, type TokenDocument } from "../projections/token-projection.js";
 import { USERS, type UserDocument } from "../projections/user-projection.js";
@@ -24,24 +25,25 @@ export class Authenticator {
     private readonly jwt: JwtVerifier | undefined,
   ) {}
 
-  async authenticate(authorization: string | null): Promise<Caller> {
+  /** `scope`: the call's reads, when a call authenticates (see read-scope.ts). */
+  async authenticate(authorization: string | null, scope?: ReadScope): Promise<Caller> {
     if (!authorization) throw tokenMissing();
     const token = bearerToken(authorization);
     if (!token) throw tokenInvalid("expected authorization: Bearer <token>");
-    return JWT_SHAPE.test(token) ? this.fromJwt(token) : this.fromPersonalAccessToken(token);
+    return JWT_SHAPE.test(token) ? this.fromJwt(token, scope) : this.fromPersonalAccessToken(token, scope);
   }
 
-  private async fromPersonalAccessToken(token: string): Promise<Caller> {
-    const found = await this.store.document<TokenDocument>(TOKENS, tokenKey(token));
+  private async fromPersonalAccessToken(token: string, scope: ReadScope | undefined): Promise<Caller> {
+    const found = await this.store.document<TokenDocument>(TOKENS, tokenKey(token), scope);
     if (!found) throw tokenInvalid("the token is unknown or revoked");
     if (found.expiresAt && Date.parse(found.expiresAt) <= Date.now()) throw tokenInvalid("the token has expired");
     return { userId: found.userId, orgId: found.orgId };
   }
 
-  private async fromJwt(token: string): Promise<Caller> {
+  private async fromJwt(token: string, scope: ReadScope | undefined): Promise<Caller> {
     if (!this.jwt) throw tokenInvalid("JWT access tokens are not accepted: no issuer is configured");
     const claims = await this.jwt.verify(token);
-    const user = await this.store.document<UserDocument>(USERS, claims.sub);
+    const user = await this.store.document<UserDocument>(USERS, claims.sub, scope);
     const claimedOrg = claims[RESOURCE_OWNER_CLAIM];
     return { userId: claims.sub, orgId: user?.orgId ?? (typeof claimedOrg === "string" ? claimedOrg : undefined) };
   }

@@ -4,6 +4,7 @@
  * Instance permissions ("iam.*") need an instance role; organization permissions need an
  * instance role or a role on that organization.
  */
+import type { ReadScope } from "../eventstore/read-scope.js";
 import type { EventStore } from "../eventstore/store.js";
 import { MEMBERSHIPS, type MembershipDocument } from "../projections/membership-projection.js";
 import { ORGS, type OrgDocument } from "../projections/org-projection.js";
@@ -17,6 +18,8 @@ export interface AccessRequest {
   readonly permission: string;
   /** The organization the call named (x-zitadel-orgid), if any. */
   readonly requestedOrgId?: string;
+  /** The call's reads, when a call is admitted (see read-scope.ts). */
+  readonly scope?: ReadScope;
 }
 
 export interface AccessGrant {
@@ -32,8 +35,8 @@ export class Authorizer {
     private readonly roles: RolePermissions,
   ) {}
 
-  async authorize({ caller, permission, requestedOrgId }: AccessRequest): Promise<AccessGrant> {
-    const memberships = (await this.store.document<MembershipDocument>(MEMBERSHIPS, caller.userId)) ?? NO_MEMBERSHIPS;
+  async authorize({ caller, permission, requestedOrgId, scope }: AccessRequest): Promise<AccessGrant> {
+    const memberships = (await this.store.document<MembershipDocument>(MEMBERSHIPS, caller.userId, scope)) ?? NO_MEMBERSHIPS;
     const byInstanceRole = this.roles.grants("instance", memberships.instance, permission);
     if (isInstancePermission(permission)) {
       if (!byInstanceRole) throw permissionDeniedError();
@@ -48,7 +51,7 @@ export class Authorizer {
     }
     // Checked after the roles, and refused the same way, so that an outsider cannot tell
     // an organization that does not exist from one that is not theirs.
-    if (!(await this.store.document<OrgDocument>(ORGS, orgId))) throw permissionDeniedError();
+    if (!(await this.store.document<OrgDocument>(ORGS, orgId, scope))) throw permissionDeniedError();
     return { orgId };
   }
 }

@@ -1,5 +1,5 @@
 /** AdminService: the instance's default login policy. Thin: convert, call, convert back. */
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { AdminService, GetLoginPolicyResponseSchema } from "../../gen/zitadel/admin/v1/admin_pb.js";
 import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
 import { INSTANCE } from "../events/aggregates.js";
@@ -8,7 +8,7 @@ import type { EventSearchQueries } from "../query/event-search.js";
 import type { IdentityQueries } from "../query/identity-queries.js";
 import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
 import type { PolicyReachQueries } from "../query/policy-reach.js";
-import { callerOf } from "./call-values.js";
+import { callerOf, readsOf } from "./call-values.js";
 import { eventSearchFromProto, eventToProto, typeToProto } from "./event-converter.js";
 import { factorHandlers } from "./factor-handlers.js";
 import { loginPolicyToProto, settingsFromProto } from "./login-policy-converter.js";
@@ -24,11 +24,11 @@ export function adminService(
   identities: IdentityQueries,
 ): ServiceImpl<typeof AdminService> {
   const owner: PolicyOwner = { type: INSTANCE, id: instanceId };
-  const defaultPolicy = async () => ({ policy: await queries.defaultPolicy(), isDefault: true });
+  const defaultPolicy = async (ctx: HandlerContext) => ({ policy: await queries.defaultPolicy(readsOf(ctx)), isDefault: true });
   const followingDefault = () => reach.followingDefault();
   return {
     async getLoginPolicy(_req, ctx) {
-      const { policy } = versionRead(ctx, await defaultPolicy());
+      const { policy } = versionRead(ctx, await defaultPolicy(ctx));
       return policyAnswer(GetLoginPolicyResponseSchema, policy, true, () => ({ policy: loginPolicyToProto(policy, true) }));
     },
     async updateLoginPolicy(req, ctx) {

@@ -4,6 +4,8 @@
  */
 import { createContextKey } from "@connectrpc/connect";
 import type { Caller } from "../access/caller.js";
+import type { CallContext } from "../call-context/call-context.js";
+import type { ReadScope } from "../eventstore/read-scope.js";
 
 /** Who is calling. Set by authentication; handlers never run without it. */
 export const callerKey = createContextKey<Caller | undefined>(undefined, { description: "caller" });
@@ -25,3 +27,9 @@ export const credentialHeadersKey = createContextKey<number>(1, { description: "
  * which check again while they last.
  */
 export const accessCheckKey = createContextKey<(() => Promise<void>) | undefined>(undefined, { description: "access check" });
+
+/** The call's request ID, trace and caller, for its log lines; set by the door the call came through. */
+export const callContextKey = createContextKey<CallContext | undefined>(undefined, { description: "call context" });
+
+/** The unary call's reads before its first write, which check the store's freshness once; set by the read-scope interceptor. */
+export const readScopeKey = createContextKey<ReadScope | undefined>(undefined, { description: "read scope" });

@@ -14,7 +14,7 @@ import { loginPolicyErrors } from "../command/login-policy-errors.js";
 import { invalidArgument } from "../errors.js";
 import { ORG } from "../events/aggregates.js";
 import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
-import { callerOf, orgOf } from "./call-values.js";
+import { callerOf, orgOf, readsOf } from "./call-values.js";
 import { factorHandlers } from "./factor-handlers.js";
 import { factorFromProto, loginPolicyToProto, settingsFromProto } from "./login-policy-converter.js";
 import { policyAnswer } from "./policy-answers.js";
@@ -29,11 +29,11 @@ export function managementService(
   const invalidFactor = loginPolicyErrors.org.customFactorInvalid;
   return {
     async getLoginPolicy(_req, ctx) {
-      const { policy, isDefault } = versionRead(ctx, await queries.orgPolicy(orgOf(ctx)));
+      const { policy, isDefault } = versionRead(ctx, await queries.orgPolicy(orgOf(ctx), readsOf(ctx)));
       return policyAnswer(GetLoginPolicyResponseSchema, policy, isDefault, () => ({ policy: loginPolicyToProto(policy, isDefault), isDefault }));
     },
     async getDefaultLoginPolicy(_req, ctx) {
-      const { policy } = versionRead(ctx, { policy: await queries.defaultPolicy(), isDefault: true });
+      const { policy } = versionRead(ctx, { policy: await queries.defaultPolicy(readsOf(ctx)), isDefault: true });
       return policyAnswer(GetDefaultLoginPolicyResponseSchema, policy, true, () => ({ policy: loginPolicyToProto(policy, true) }));
     },
     async addCustomLoginPolicy(req, ctx) {
@@ -58,6 +58,6 @@ export function managementService(
     async resetLoginPolicyToDefault(_req, ctx) {
       return versionedWrite(ctx, (conditions) => commands.resetToDefault(orgOf(ctx), creator(ctx), conditions));
     },
-    ...factorHandlers(commands, { owner, policy: (ctx) => queries.orgPolicy(orgOf(ctx)) }),
+    ...factorHandlers(commands, { owner, policy: (ctx) => queries.orgPolicy(orgOf(ctx), readsOf(ctx)) }),
   };
 }

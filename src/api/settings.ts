@@ -6,7 +6,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import { GetLoginSettingsResponseSchema, type SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
-import { orgOf } from "./call-values.js";
+import { orgOf, readsOf } from "./call-values.js";
 import { loginSettingsToProto, settingsDetails } from "./login-settings-converter.js";
 import { policyAnswer } from "./policy-answers.js";
 
@@ -18,8 +18,8 @@ export function settingsService(queries: LoginPolicyQueries): Partial<ServiceImp
       // GetDefaultLoginPolicy does.
       const { policy, isDefault } =
         req.ctx?.resourceOwner.case === "instance" && req.ctx.resourceOwner.value
-          ? { policy: await queries.defaultPolicy(), isDefault: true }
-          : await queries.orgPolicy(orgOf(ctx));
+          ? { policy: await queries.defaultPolicy(readsOf(ctx)), isDefault: true }
+          : await queries.orgPolicy(orgOf(ctx), readsOf(ctx));
       return policyAnswer(GetLoginSettingsResponseSchema, policy, isDefault, () => ({ details: settingsDetails(policy), settings: loginSettingsToProto(policy, isDefault) }));
     },
   };

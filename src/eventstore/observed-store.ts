@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { DomainError } from "../errors.js";
 import type { AppendOutcome, StoreObserver } from "../metrics/store-observer.js";
 import type { AggregateRef, StoredEvent } from "./event.js";
+import type { ReadScope } from "./read-scope.js";
 import {
   SequenceConflict,
   StoreUnavailable,
@@ -61,8 +62,8 @@ export class ObservedEventStore implements EventStore {
     return this.store.searchEvents(filter);
   }
 
-  document<S>(projection: string, key: string): Promise<S | undefined> {
-    return this.store.document<S>(projection, key);
+  document<S>(projection: string, key: string, scope?: ReadScope): Promise<S | undefined> {
+    return this.store.document<S>(projection, key, scope);
   }
 
   documents<S>(projection: string): Promise<Document<S>[]> {

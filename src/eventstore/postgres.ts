@@ -85,7 +85,7 @@ import { FreshDocuments, HORIZON } from "./postgres-freshness.js";
 import { isConflict, isUnavailable, reasonOf } from "./postgres-errors.js";
 import { CommitFeed } from "./commit-feed.js";
 import { COMMIT_CHANNEL, postgresCommitWatch } from "./postgres-commit-watch.js";
-import { currentReadScope } from "./read-scope.js";
+import type { ReadScope } from "./read-scope.js";
 import { migratePostgres } from "./postgres-migrate.js";
 import { describeDatabase, untilReachable } from "./postgres-startup.js";
 import {
@@ -207,7 +207,7 @@ export class PostgresEventStore implements EventStore {
     const touched = documentsTouched(this.projections, eventsToStore(request));
     const locks = locksFor(appendedTo(request), onlyChecked(request), touched);
     const conflictOn = request.appends[0]?.aggregate;
-    return this.announced(await this.written(this.transaction(conflictOn, locks, (pipeline, held) => this.pushIn(pipeline, held, request, NOTHING_KNOWN))));
+    return this.announced(await this.transaction(conflictOn, locks, (pipeline, held) => this.pushIn(pipeline, held, request, NOTHING_KNOWN)));
   }
 
   async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
@@ -218,20 +218,18 @@ export class PostgresEventStore implements EventStore {
     // other aggregate's that the push goes on to lock, out of the global order: see the
     // top of this file.)
     return this.announced(
-      await this.written(
-        this.transaction(aggregate, locksFor([aggregate], [], [model]), async (pipeline, held) => {
-          const { rows } = await pipeline.send<SnapshotRow<S> & { now: Date }>(
-            named("lps-snapshot-now", SNAPSHOT_NOW, [aggregate.type, aggregate.id, projection, key]),
-          );
-          const snapshot = toSnapshot(rows[0]!);
-          const known: Known = {
-            sequences: new Map([[aggregateId(aggregate), snapshot.sequence]]),
-            documents: new Map([[documentId(model), snapshot.state]]),
-            clock: rows[0]!.now,
-          };
-          return this.pushIn(pipeline, held, decide(snapshot), known);
-        }),
-      ),
+      await this.transaction(aggregate, locksFor([aggregate], [], [model]), async (pipeline, held) => {
+        const { rows } = await pipeline.send<SnapshotRow<S> & { now: Date }>(
+          named("lps-snapshot-now", SNAPSHOT_NOW, [aggregate.type, aggregate.id, projection, key]),
+        );
+        const snapshot = toSnapshot(rows[0]!);
+        const known: Known = {
+          sequences: new Map([[aggregateId(aggregate), snapshot.sequence]]),
+          documents: new Map([[documentId(model), snapshot.state]]),
+          clock: rows[0]!.now,
+        };
+        return this.pushIn(pipeline, held, decide(snapshot), known);
+      }),
     );
   }
 
@@ -239,15 +237,6 @@ export class PostgresEventStore implements EventStore {
   private announced(stored: StoredEvent[]): StoredEvent[] {
     if (stored.length > 0) this.commits.notify();
     return stored;
-  }
-
-  /** A call that wrote checks again at its next read, which then sees its write. */
-  private async written(commit: Promise<StoredEvent[]>): Promise<StoredEvent[]> {
-    try {
-      return await commit;
-    } finally {
-      currentReadScope()?.forget();
-    }
   }
 
   /**
@@ -300,8 +289,8 @@ export class PostgresEventStore implements EventStore {
     return (await this.read<EventRow>(query.text, query.values)).map(toStoredEvent);
   }
 
-  async document<S>(projection: string, key: string): Promise<S | undefined> {
-    return (await this.fresh.document({ projection, key }, currentReadScope())) as S | undefined;
+  async document<S>(projection: string, key: string, scope?: ReadScope): Promise<S | undefined> {
+    return (await this.fresh.document({ projection, key }, scope)) as S | undefined;
   }
 
   async documents<S>(projection: string): Promise<Document<S>[]> {

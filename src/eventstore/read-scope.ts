@@ -7,9 +7,10 @@
  * answered from memory.
  *
  * A scope only lets the engine skip checks it has already made for the call: reads outside
- * any scope (commands, the operator CLI, start-up) check every time.
+ * any scope (commands, the operator CLI, start-up) check every time. The scope is handed to
+ * each read (see api/call-values.ts), for the reads a call makes before it writes: a read
+ * after the call's own write goes without it, and sees the write.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { DocumentRef } from "./projection.js";
 
 /**
@@ -36,24 +37,6 @@ export class ReadScope {
   readonly documents = new Map<string, { readonly state: unknown }>();
 
   constructor(readonly wanted: readonly WantedDocument[]) {}
-
-  /** After the call's own write, its next read checks again (and sees the write). */
-  forget(): void {
-    this.checked = undefined;
-    this.documents.clear();
-  }
-}
-
-const storage = new AsyncLocalStorage<ReadScope>();
-
-/** Runs a call's work, and everything it starts, as one scope of reads. */
-export function inReadScope<T>(wanted: readonly WantedDocument[], work: () => T): T {
-  return storage.run(new ReadScope(wanted), work);
-}
-
-/** The scope of the running call, if any. */
-export function currentReadScope(): ReadScope | undefined {
-  return storage.getStore();
 }
 
 export function isKeyedByField(wanted: WantedDocument): wanted is KeyedByField {

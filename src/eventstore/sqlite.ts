@@ -36,7 +36,7 @@ import { documentId, documentsTouched, reduceDocuments, type DocumentChange, typ
 import { isSqliteError, translateSqliteError } from "./sqlite-errors.js";
 import type { CacheUse } from "../metrics/store-observer.js";
 import { SqliteFile } from "./sqlite-file.js";
-import { CHECKED, currentReadScope, type ReadScope } from "./read-scope.js";
+import { CHECKED, type ReadScope } from "./read-scope.js";
 import { GroupCommit, type Outcome } from "./sqlite-group-commit.js";
 import { sqliteMigrations } from "./sqlite-migrations.js";
 import {
@@ -396,9 +396,9 @@ export class SqliteEventStore implements EventStore {
     return this.usingFile("now", () => (this.db.prepare(query.text).all(...query.values) as EventRow[]).map(toStoredEvent));
   }
 
-  async document<S>(projection: string, key: string): Promise<S | undefined> {
+  async document<S>(projection: string, key: string, scope?: ReadScope): Promise<S | undefined> {
     return this.usingFile("recent", () => {
-      this.catchUpOnceFor(currentReadScope());
+      this.catchUpOnceFor(scope);
       const id = documentId({ projection, key });
       const cached = this.cache.get(id);
       if (cached) return cached.state as S | undefined;

@@ -5,6 +5,7 @@
  */
 import type { CommitListener } from "./commit-feed.js";
 import type { AggregateRef, NewEvent, StoredEvent } from "./event.js";
+import type { ReadScope } from "./read-scope.js";
 
 /** Events for one aggregate, valid only if the aggregate is still at `expectedSequence`. */
 export interface Append {
@@ -81,8 +82,8 @@ export interface EventStore {
   /** Events of any aggregates that pass the filter, in its order, at most its limit. */
   searchEvents(filter: EventFilter): Promise<StoredEvent[]>;
 
-  /** One projection document. */
-  document<S>(projection: string, key: string): Promise<S | undefined>;
+  /** One projection document; a call's reads name their scope (see read-scope.ts). */
+  document<S>(projection: string, key: string, scope?: ReadScope): Promise<S | undefined>;
 
   /** Every document of a projection, by key (for small sets: organizations, users). */
   documents<S>(projection: string): Promise<Document<S>[]>;

@@ -2,7 +2,7 @@
 import type { Interceptor } from "@connectrpc/connect";
 import type { Authorizer } from "../access/authorizer.js";
 import type { DeclaredPermissions } from "../access/declared-permissions.js";
-import { callerKey, orgKey, requestedOrgKey } from "../api/context-keys.js";
+import { callerKey, orgKey, readScopeKey, requestedOrgKey } from "../api/context-keys.js";
 import { textAtFieldPath } from "./field-text.js";
 
 export function authorizeInterceptor(authorizer: Authorizer, permissions: DeclaredPermissions): Interceptor {
@@ -16,6 +16,7 @@ export function authorizeInterceptor(authorizer: Authorizer, permissions: Declar
       caller,
       permission: permissions.of(req.method),
       requestedOrgId: orgInRequest || req.contextValues.get(requestedOrgKey),
+      scope: req.contextValues.get(readScopeKey),
     });
     if (grant.orgId) req.contextValues.set(orgKey, grant.orgId);
     return next(req);

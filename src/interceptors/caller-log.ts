@@ -4,13 +4,12 @@
  * authentication.
  */
 import type { Interceptor } from "@connectrpc/connect";
-import { currentCallContext } from "../call-context/call-context.js";
-import { callerKey } from "../api/context-keys.js";
+import { callContextKey, callerKey } from "../api/context-keys.js";
 
 export function callerLogInterceptor(): Interceptor {
   return (next) => (req) => {
     const caller = req.contextValues.get(callerKey);
-    const context = currentCallContext();
+    const context = req.contextValues.get(callContextKey);
     if (caller && context) {
       context.userId = caller.userId;
       context.orgId = caller.orgId;

@@ -5,8 +5,8 @@
  * them checks on its own.
  */
 import type { Interceptor } from "@connectrpc/connect";
-import { requestedOrgKey } from "../api/context-keys.js";
-import { inReadScope, type WantedDocument } from "../eventstore/read-scope.js";
+import { readScopeKey, requestedOrgKey } from "../api/context-keys.js";
+import { ReadScope, type WantedDocument } from "../eventstore/read-scope.js";
 
 export type CallDocuments = (authorization: string | null, requestedOrgId: string | undefined) => readonly WantedDocument[];
 
@@ -14,6 +14,7 @@ export function readScopeInterceptor(callDocuments: CallDocuments): Interceptor 
   return (next) => (req) => {
     if (req.stream) return next(req);
     const wanted = callDocuments(req.header.get("authorization"), req.contextValues.get(requestedOrgKey));
-    return inReadScope(wanted, () => next(req));
+    req.contextValues.set(readScopeKey, new ReadScope(wanted));
+    return next(req);
   };
 }

@@ -11,6 +11,7 @@ import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { ENTITY_TAG_HEADER } from "../api/policy-headers.js";
 import { DomainError, PreconditionFailed, RateLimitExceeded } from "../errors.js";
 import { StoreUnavailable } from "../eventstore/store.js";
+import { callLine, type CallContext } from "../call-context/call-context.js";
 import type { Logger } from "../logger.js";
 import {
   callCanceled,
@@ -31,22 +32,23 @@ const frameworkErrors: Partial<Record<Code, (message: string) => DomainError>> =
   [Code.Unauthenticated]: tokenMissing,
 };
 
-export type StatusMapper = (error: unknown) => ConnectError;
+/** `context`: the call that failed, whose request ID and caller the lines it logs name. */
+export type StatusMapper = (error: unknown, context?: CallContext) => ConnectError;
 
 export function createStatusMapper(logger: Logger): StatusMapper {
-  function internal(cause: unknown): ConnectError {
+  function internal(cause: unknown, context: CallContext | undefined): ConnectError {
     const errorId = randomUUID();
-    logger.error({ errorId, err: cause }, "internal error");
+    logger.error(callLine(context, { errorId, err: cause }), "internal error");
     return fromDomain(
       new DomainError("Internal", errorId, "Errors.Internal", "an unexpected error occurred; quote this ID when reporting it"),
     );
   }
 
-  return function toStatus(error: unknown): ConnectError {
-    if (error instanceof DomainError) return error.code === "Internal" ? internal(error) : fromDomain(error);
+  return function toStatus(error: unknown, context?: CallContext): ConnectError {
+    if (error instanceof DomainError) return error.code === "Internal" ? internal(error, context) : fromDomain(error);
     if (error instanceof StoreUnavailable) {
       // Expected while the database is away: the reason is enough, a stack would be noise.
-      logger.warn({ reason: error.message }, "database unavailable");
+      logger.warn(callLine(context, { reason: error.message }), "database unavailable");
       return fromDomain(
         new DomainError("Unavailable", "STORE-Unav1", "Errors.Storage.Unavailable", "the database cannot be reached; try again"),
       );
@@ -56,7 +58,7 @@ export function createStatusMapper(logger: Logger): StatusMapper {
       const named = frameworkErrors[error.code];
       if (named) return fromDomain(named(error.rawMessage));
     }
-    return internal(error);
+    return internal(error, context);
   };
 }
 

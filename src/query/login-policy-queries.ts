@@ -4,6 +4,7 @@
  * once.
  */
 import { DomainError } from "../errors.js";
+import type { ReadScope } from "../eventstore/read-scope.js";
 import type { EventStore } from "../eventstore/store.js";
 import { LOGIN_POLICIES, type LoginPolicyDocument } from "../projections/login-policy-projection.js";
 
@@ -19,16 +20,17 @@ export class LoginPolicyQueries {
     private readonly instanceId: string,
   ) {}
 
-  async defaultPolicy(): Promise<LoginPolicyDocument> {
-    const policy = await this.store.document<LoginPolicyDocument>(LOGIN_POLICIES, this.instanceId);
+  /** `scope`: the call's reads, when a call reads (see read-scope.ts); the same below. */
+  async defaultPolicy(scope?: ReadScope): Promise<LoginPolicyDocument> {
+    const policy = await this.store.document<LoginPolicyDocument>(LOGIN_POLICIES, this.instanceId, scope);
     // Set up with the instance in the same transaction; its absence is a broken database.
     if (!policy) throw new DomainError("Internal", "QUERY-D3fpl", "Errors.IAM.LoginPolicy.NotFound");
     return policy;
   }
 
-  async orgPolicy(orgId: string): Promise<EffectivePolicy> {
-    const custom = await this.store.document<LoginPolicyDocument>(LOGIN_POLICIES, orgId);
+  async orgPolicy(orgId: string, scope?: ReadScope): Promise<EffectivePolicy> {
+    const custom = await this.store.document<LoginPolicyDocument>(LOGIN_POLICIES, orgId, scope);
     if (custom) return { policy: custom, isDefault: false };
-    return { policy: await this.defaultPolicy(), isDefault: true };
+    return { policy: await this.defaultPolicy(scope), isDefault: true };
   }
 }

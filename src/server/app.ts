@@ -58,7 +58,7 @@ import { ServedDescriptors } from "./reflection/served-descriptors.js";
 import { createCallCore, partlyServedService, servedService } from "./call/call-core.js";
 import { grpcDoor } from "./grpc-door.js";
 import type { HttpDoor } from "./http-door.js";
-import { withRequestContext, withStreamContext } from "./request-context.js";
+import { withRequestContext } from "./request-context.js";
 import { createRpcDoor } from "./rpc-door.js";
 import { createStatusMapper } from "../interceptors/status-mapping.js";
 
@@ -86,7 +86,7 @@ export async function startApp(config: Config, logger: Logger, log?: { readonly 
     const toStatus = createStatusMapper(logger);
     const errorStatus = errorStatusInterceptor(toStatus);
     const rateLimits = new RateLimits(config.rateLimits, metrics);
-    const authenticate: Authenticate = (header) => service.authenticator.authenticate(header.get("authorization"));
+    const authenticate: Authenticate = (header, scope) => service.authenticator.authenticate(header.get("authorization"), scope);
     const interceptors: Interceptor[] = [
       errorStatus,
       addressRateLimitInterceptor(rateLimits),
@@ -180,7 +180,7 @@ export async function startApp(config: Config, logger: Logger, log?: { readonly 
       { host: config.host, port: config.port, tls, limits: config.connectionLimits, logger, limitObserver: metrics },
       {
         request: withRequestContext(tracking ? tracking.requests(answer) : answer),
-        stream: withStreamContext(tracking ? tracking.streams(grpc) : grpc),
+        stream: tracking ? tracking.streams(grpc) : grpc,
       },
     );
 

@@ -21,6 +21,7 @@ import { readRequestBody } from "./wire/request-body.js";
 import { requestHeaders } from "./wire/request-headers.js";
 import { writeWhole } from "./wire/whole-response.js";
 import { binaryOf, jsonOf } from "./wire/message-encoding.js";
+import { callContextOf } from "../call-context/call-context.js";
 
 type Codec = "json" | "proto";
 
@@ -70,6 +71,7 @@ export function connectDoor(options: ConnectDoorOptions) {
     }
     const call = core.start(method, { protocol: "connect", requestMethod: req.method ?? "POST", url: req.url ?? "", header, timeoutMs, peerAddress: req.socket?.remoteAddress,
       credentialHeaders: authorizationCount(req.rawHeaders),
+      context: callContextOf(req),
     });
     let outcome: CallOutcome;
     try {

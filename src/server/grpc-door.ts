@@ -7,11 +7,12 @@
  */
 import type { ConnectError } from "@connectrpc/connect";
 import http2 from "node:http2";
-import { bindToCallContext, currentCallContext } from "../call-context/call-context.js";
+import type { CallContext } from "../call-context/call-context.js";
 import { REQUEST_ID_HEADER } from "../call-context/request-id.js";
 import type { CallCore, UnaryMethod } from "./call/call-core.js";
 import type { Call, CallOutcome } from "./call/call.js";
 import type { StreamListener } from "./listener.js";
+import { requestContext } from "./request-context.js";
 import { authorizationCount } from "./credentials-header.js";
 import { isLoopback } from "../net/loopback-address.js";
 import { requestTooLarge, unsupportedRequest } from "../interceptors/request-errors.js";
@@ -49,12 +50,19 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
     const path = headers[":path"] ?? "";
     if (headers[":method"] !== "POST" || !isGrpcProto(headers["content-type"]) || core.streaming.has(path)) return false;
     const method = core.unary.get(path);
-    if (method) serve(stream, headers, rawHeaders, method);
-    else refuse(stream, core.unknown(path, "grpc"));
+    const context = requestContext(headers);
+    if (method) serve(stream, headers, rawHeaders, method, context);
+    else refuse(stream, context, core.unknown(path, "grpc", context));
     return true;
   };
 
-  function serve(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, rawHeaders: readonly string[], method: UnaryMethod): void {
+  function serve(
+    stream: http2.ServerHttp2Stream,
+    headers: http2.IncomingHttpHeaders,
+    rawHeaders: readonly string[],
+    method: UnaryMethod,
+    context: CallContext | undefined,
+  ): void {
     let problem: unknown;
     let header = new Headers();
     let timeoutMs: number | undefined;
@@ -72,12 +80,13 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
       timeoutMs,
       peerAddress: stream.session?.socket?.remoteAddress,
       credentialHeaders: authorizationCount(rawHeaders),
+      context,
     });
     const encoding = headers["grpc-encoding"] as string | undefined;
     if (!problem && encoding !== undefined && encoding !== "identity" && encoding !== GZIP) {
       problem = unsupportedRequest(`grpc-encoding "${encoding.slice(0, 40)}" is not supported; use gzip or identity`);
     }
-    if (problem) return refuse(stream, call.fail(problem).error!);
+    if (problem) return refuse(stream, context, call.fail(problem).error!);
 
     const chunks: Buffer[] = [];
     let received = 0;
@@ -92,13 +101,12 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
       stream.off("data", onData);
       stream.off("end", onEnd);
       const refused = call.fail(requestTooLarge(`the request message is ${length} bytes; the limit is ${maxRequestBytes}`));
-      refuse(stream, refused.error!);
+      refuse(stream, context, refused.error!);
     };
-    // Stream events come in the connection's async context: this one runs in the call's.
-    const onEnd = bindToCallContext(() => {
+    const onEnd = () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       void run(call, body, encoding === GZIP).then((outcome) => answer(stream, headers, call, outcome));
-    });
+    };
     stream.on("data", onData);
     stream.once("end", onEnd);
     // A stream that closes before it is answered was cancelled by the client (RST_STREAM).
@@ -116,7 +124,7 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
   }
 
   async function answer(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, call: Call, outcome: CallOutcome): Promise<void> {
-    if (outcome.error) return refuse(stream, outcome.error, outcome.header, outcome.trailer);
+    if (outcome.error) return refuse(stream, call.context, outcome.error, outcome.header, outcome.trailer);
     let data: Uint8Array = binaryOf(call.method.output, outcome.message);
     const compress =
       data.byteLength >= COMPRESS_MIN_BYTES &&
@@ -124,7 +132,7 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
       !isLoopback(stream.session?.socket?.remoteAddress);
     if (compress) data = await gzip(data);
     if (stream.closed || stream.destroyed) return;
-    const head = responseHead();
+    const head = responseHead(call.context);
     if (compress) head["grpc-encoding"] = GZIP;
     outcome.header?.forEach((value, name) => (head[name] = value));
     stream.respond(head, { waitForTrailers: true });
@@ -142,9 +150,9 @@ export function grpcDoor(options: GrpcDoorOptions): StreamListener {
  * may still be sending its request (one too large, say): after the answer the stream is
  * reset with NO_ERROR, which tells it to stop without calling the answer a failure.
  */
-function refuse(stream: http2.ServerHttp2Stream, error: ConnectError, header?: Headers, trailer?: Headers): void {
+function refuse(stream: http2.ServerHttp2Stream, context: CallContext | undefined, error: ConnectError, header?: Headers, trailer?: Headers): void {
   if (stream.closed || stream.destroyed || stream.headersSent) return;
-  const head = responseHead();
+  const head = responseHead(context);
   header?.forEach((value, name) => (head[name] = value));
   trailer?.forEach((value, name) => (head[name] = value));
   Object.assign(head, grpcStatusFields(error));
@@ -153,9 +161,8 @@ function refuse(stream: http2.ServerHttp2Stream, error: ConnectError, header?: H
 }
 
 /** What every answer's headers start with; the request ID of the call, when it has one. */
-function responseHead(): http2.OutgoingHttpHeaders {
+function responseHead(context: CallContext | undefined): http2.OutgoingHttpHeaders {
   const head: http2.OutgoingHttpHeaders = { ":status": 200, "content-type": "application/grpc", "grpc-accept-encoding": ACCEPT_ENCODING };
-  const requestId = currentCallContext()?.requestId;
-  if (requestId) head[REQUEST_ID_HEADER] = requestId;
+  if (context) head[REQUEST_ID_HEADER] = context.requestId;
   return head;
 }

@@ -19,6 +19,7 @@ import { readRequestBody } from "./wire/request-body.js";
 import { requestHeaders } from "./wire/request-headers.js";
 import { writeWhole } from "./wire/whole-response.js";
 import { binaryOf } from "./wire/message-encoding.js";
+import { callContextOf } from "../call-context/call-context.js";
 
 const CONTENT_TYPE = "application/grpc-web+proto";
 
@@ -49,6 +50,7 @@ export function grpcWebDoor(options: GrpcWebDoorOptions) {
     }
     const call = core.start(method, { protocol: "grpc-web", requestMethod: "POST", url: req.url ?? "", header, timeoutMs, peerAddress: req.socket?.remoteAddress,
       credentialHeaders: authorizationCount(req.rawHeaders),
+      context: callContextOf(req),
     });
     const encoding = header.get("grpc-encoding");
     let outcome: CallOutcome;

@@ -14,6 +14,7 @@ import { sendRestResponse } from "./gateway/rest-response.js";
 import { methodNotAllowed } from "./gateway/route-errors.js";
 import type { HttpDoor, NodeRequest, NodeResponse } from "./http-door.js";
 import type { StatusMapper } from "../interceptors/status-mapping.js";
+import { callContextOf } from "../call-context/call-context.js";
 
 export const METRICS_PATH = "/metrics";
 
@@ -42,7 +43,7 @@ export function metricsDoor(options: MetricsDoorOptions): HttpDoor {
     try {
       await admit?.(req.headers.authorization ?? null);
     } catch (error) {
-      return sendRestResponse(req, res, restError(toStatus(error), { authorization: req.headers.authorization }));
+      return sendRestResponse(req, res, restError(toStatus(error, callContextOf(req)), { authorization: req.headers.authorization }));
     }
     const body = await metrics.render();
     sendRestResponse(req, res, { status: 200, headers: { "content-type": metrics.contentType, "cache-control": "no-store" }, body });
@@ -54,7 +55,7 @@ export function metricsDoor(options: MetricsDoorOptions): HttpDoor {
       if (req.method === "GET" || req.method === "HEAD") {
         serve(req, res).catch((error: unknown) => logger.debug({ err: error }, "metrics not delivered"));
       } else {
-        const refused = toStatus(methodNotAllowed(req.method ?? "", ["GET"]));
+        const refused = toStatus(methodNotAllowed(req.method ?? "", ["GET"]), callContextOf(req));
         sendRestResponse(req, res, restError(refused, { httpStatus: 405, headers: { allow: "GET, HEAD" } }));
       }
       return true;

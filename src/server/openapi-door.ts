@@ -9,6 +9,7 @@ import { sendRestResponse } from "./gateway/rest-response.js";
 import { methodNotAllowed } from "./gateway/route-errors.js";
 import type { HttpDoor } from "./http-door.js";
 import type { StatusMapper } from "../interceptors/status-mapping.js";
+import { callContextOf } from "../call-context/call-context.js";
 
 const OPENAPI_PATH = "/openapi.json";
 
@@ -20,7 +21,7 @@ export function openApiDoor(toStatus: StatusMapper): HttpDoor {
       if (req.method === "GET" || req.method === "HEAD") {
         sendRestResponse(req, res, { status: 200, headers: { "content-type": "application/json" }, body });
       } else {
-        const refused = toStatus(methodNotAllowed(req.method ?? "", ["GET", "HEAD"]));
+        const refused = toStatus(methodNotAllowed(req.method ?? "", ["GET", "HEAD"]), callContextOf(req));
         sendRestResponse(req, res, restError(refused, { httpStatus: 405, headers: { allow: "GET, HEAD" } }));
       }
       return true;

@@ -11,6 +11,7 @@ import { restError } from "./gateway/rest-error.js";
 import { sendRestResponse } from "./gateway/rest-response.js";
 import type { HttpDoor, NodeRequest } from "./http-door.js";
 import type { StatusMapper } from "../interceptors/status-mapping.js";
+import { callContextOf, callLine } from "../call-context/call-context.js";
 
 /** The request's URL, or undefined when its authority or target cannot form one. */
 export function requestUrl(req: NodeRequest): URL | undefined {
@@ -31,13 +32,14 @@ export function badTargetDoor(toStatus: StatusMapper, logger: Logger): HttpDoor 
       if (requestUrl(req)) return false;
       const authority = "authority" in req ? req.authority : req.headers.host;
       // The caller's mistake, not ours: worth a line, never an error.
-      logger.info({ method: req.method, target: req.url, authority }, "bad request target");
+      const context = callContextOf(req);
+      logger.info(callLine(context, { method: req.method, target: req.url, authority }), "bad request target");
       const refused = invalidArgument(
         "HTTP-T4rgt",
         "Errors.Request.BadTarget",
         "the request's authority (Host) and target do not form a URL",
       );
-      sendRestResponse(req, res, restError(toStatus(refused)));
+      sendRestResponse(req, res, restError(toStatus(refused, context)));
       return true;
     },
   };

@@ -9,7 +9,7 @@ import type { DescMethod } from "@bufbuild/protobuf";
 import { Code, createConnectRouter, createContextValues, type ConnectRouter } from "@connectrpc/connect";
 import { compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
 import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
-import { credentialHeadersKey, peerAddressKey } from "../api/context-keys.js";
+import { callContextKey, credentialHeadersKey, peerAddressKey } from "../api/context-keys.js";
 import http2 from "node:http2";
 import type { Logger } from "../logger.js";
 import type { CallCore, ServedService } from "./call/call-core.js";
@@ -21,6 +21,7 @@ import { isLoopback } from "../net/loopback-address.js";
 import { declineResponseCompression } from "./loopback.js";
 import { answerStreamingError, readStreamingRequest, streamingWire } from "./streaming-request.js";
 import { grpcStatusFields } from "./wire/grpc-status.js";
+import { callContextOf, callLine } from "../call-context/call-context.js";
 
 export interface RpcDoorOptions {
   readonly core: CallCore;
@@ -45,7 +46,8 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
   }
 
   async function serveFramework(handler: UniversalHandler, req: NodeRequest, res: NodeResponse): Promise<void> {
-    const end = core.streamingCall(handler.requestPath, protocolOf(req.headers["content-type"]));
+    const context = callContextOf(req);
+    const end = core.streamingCall(handler.requestPath, protocolOf(req.headers["content-type"]), context);
     let done = false;
     const ended = (code: string) => {
       if (!done) end(code);
@@ -58,7 +60,8 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
     try {
       const values = createContextValues()
         .set(peerAddressKey, req.socket?.remoteAddress)
-        .set(credentialHeadersKey, authorizationCount(req.rawHeaders));
+        .set(credentialHeadersKey, authorizationCount(req.rawHeaders))
+        .set(callContextKey, context);
       let uReq = universalRequestFromNodeRequest(req, res, undefined, values);
       const method = serverStreaming.get(handler.requestPath);
       const wire = streamingWire(req.headers["content-type"]);
@@ -67,7 +70,7 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
         try {
           body = await readStreamingRequest(req, wire, method.input, maxRequestBytes);
         } catch (reason) {
-          const refusal = core.toStatus(reason);
+          const refusal = core.toStatus(reason, context);
           ended(Code[refusal.code]);
           return answerStreamingError(req, res, wire, refusal);
         }
@@ -80,14 +83,14 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
       ended(clientWentAway(res) ? "Canceled" : finalCode(answer));
     } catch (reason) {
       ended("Canceled");
-      logger.debug({ rpc: handler.requestPath, err: reason }, "response not delivered");
+      logger.debug(callLine(context, { rpc: handler.requestPath, err: reason }), "response not delivered");
       if (!res.headersSent && !res.destroyed) res.writeHead(400).end();
     }
   }
 
   /** The doors answer every failure of a call; what is left is a response that could not be written. */
-  function served(answer: Promise<void>): true {
-    answer.catch((reason: unknown) => logger.debug({ err: reason }, "response not delivered"));
+  function served(req: NodeRequest, answer: Promise<void>): true {
+    answer.catch((reason: unknown) => logger.debug(callLine(callContextOf(req), { err: reason }), "response not delivered"));
     return true;
   }
 
@@ -99,20 +102,20 @@ export function createRpcDoor(options: RpcDoorOptions): HttpDoor {
       const contentType = req.headers["content-type"];
       const unary = core.unary.get(path);
       if (unary && req.method === "POST") {
-        if (isGrpcWebProto(contentType)) return served(grpcWeb(req, res, unary));
-        if (connectCodec(contentType)) return served(connect(req, res, unary, undefined));
+        if (isGrpcWebProto(contentType)) return served(req, grpcWeb(req, res, unary));
+        if (connectCodec(contentType)) return served(req, connect(req, res, unary, undefined));
       }
       if (unary && req.method === "GET" && allowsGet(unary)) {
-        return served(connect(req, res, unary, new URLSearchParams(mark === -1 ? "" : target.slice(mark + 1))));
+        return served(req, connect(req, res, unary, new URLSearchParams(mark === -1 ? "" : target.slice(mark + 1))));
       }
       const handler = framework.get(path);
-      if (handler) return served(serveFramework(handler, req, res));
+      if (handler) return served(req, serveFramework(handler, req, res));
       if (contentType?.startsWith("application/grpc-web")) {
-        answerGrpcWebError(req, res, core.unknown(path, "grpc-web"));
+        answerGrpcWebError(req, res, core.unknown(path, "grpc-web", callContextOf(req)));
         return true;
       }
       if (contentType?.startsWith("application/grpc")) {
-        res.writeHead(200, { "content-type": "application/grpc", ...grpcStatusFields(core.unknown(path, "grpc")) }).end();
+        res.writeHead(200, { "content-type": "application/grpc", ...grpcStatusFields(core.unknown(path, "grpc", callContextOf(req))) }).end();
         return true;
       }
       return false;

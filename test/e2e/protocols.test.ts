@@ -114,11 +114,13 @@ describe("malformed requests are InvalidArgument with an ErrorDetail", () => {
 });
 
 describe("an unexpected fault", () => {
-  it("is Internal with a generic message and an error ID that the log carries, and nothing internal", async () => {
+  it("is Internal with a generic message and an error ID that the log carries, with the call's request ID, and nothing internal", async () => {
     const putBack = await takeDocumentAway(server.databaseUrl, "login_policies", server.instance.id);
     try {
       for (const protocol of PROTOCOLS) {
-        const error = await connectError(policyClients(protocol, server.url, bearer(server.adminToken)).admin.getLoginPolicy({}));
+        const requestId = `internal-fault-${protocol}`;
+        const headers = { ...bearer(server.adminToken), "x-request-id": requestId };
+        const error = await connectError(policyClients(protocol, server.url, headers).admin.getLoginPolicy({}));
         if (!error.findDetails(ErrorDetailSchema).length) throw new Error(`${protocol}: ${error.code} ${error.rawMessage}`);
         expect(error.code).toBe(Code.Internal);
         const [detail] = error.findDetails(ErrorDetailSchema);
@@ -126,7 +128,7 @@ describe("an unexpected fault", () => {
         expect(error.rawMessage).toBe(
           `Errors.Internal (${detail!.id}): an unexpected error occurred; quote this ID when reporting it`,
         );
-        expect(server.logs).toContainEqual(expect.objectContaining({ level: 50, errorId: detail!.id, msg: "internal error" }));
+        expect(server.logs).toContainEqual(expect.objectContaining({ level: 50, errorId: detail!.id, requestId, msg: "internal error" }));
       }
     } finally {
       await putBack();

@@ -8,7 +8,7 @@ import pg from "pg";
 import { createDatabase } from "../../harness/postgres-cluster.js";
 import { CHECK_CHANGES } from "../../src/eventstore/postgres-freshness.js";
 import { PostgresEventStore } from "../../src/eventstore/postgres.js";
-import { inReadScope } from "../../src/eventstore/read-scope.js";
+import { ReadScope } from "../../src/eventstore/read-scope.js";
 import { createLogger } from "../../src/logger.js";
 import { describePostgres } from "../support/describe-postgres.js";
 import { sharedClusterUrl } from "../support/test-postgres.js";
@@ -62,24 +62,22 @@ describePostgres("documents in a replica's memory", () => {
       await save(writer, "a", 1);
       await save(writer, "b", 1);
       const wanted = [{ projection: "p", key: "a" }, { projection: "p", key: "b" }];
-      await inReadScope(wanted, async () => {
-        expect(await store.document("p", "a")).toEqual({ value: 1 });
-        await save(writer, "b", 2);
-        // Within the call: one check, at its first read.
-        expect(await store.document("p", "b")).toEqual({ value: 1 });
-      });
-      await inReadScope(wanted, async () => {
-        expect(await store.document("p", "b")).toEqual({ value: 2 });
-        await writer.query("DELETE FROM projection_documents WHERE projection = 'p' AND key = 'a'");
-      });
-      await inReadScope(wanted, async () => expect(await store.document("p", "a")).toBeUndefined());
+      const first = new ReadScope(wanted);
+      expect(await store.document("p", "a", first)).toEqual({ value: 1 });
+      await save(writer, "b", 2);
+      // Within the call: one check, at its first read.
+      expect(await store.document("p", "b", first)).toEqual({ value: 1 });
+      const second = new ReadScope(wanted);
+      expect(await store.document("p", "b", second)).toEqual({ value: 2 });
+      await writer.query("DELETE FROM projection_documents WHERE projection = 'p' AND key = 'a'");
+      expect(await store.document("p", "a", new ReadScope(wanted))).toBeUndefined();
     });
 
     it("read current states after another writer changed more documents than a check brings", async () => {
       const writer = await session();
       await save(writer, "held", 1);
       const wanted = [{ projection: "p", key: "held" }];
-      await inReadScope(wanted, async () => expect(await store.document("p", "held")).toEqual({ value: 1 }));
+      expect(await store.document("p", "held", new ReadScope(wanted))).toEqual({ value: 1 });
       // A bulk import: more changes than one check brings, the held document's among the last.
       await writer.query("BEGIN");
       await writer.query(
@@ -89,10 +87,9 @@ describePostgres("documents in a replica's memory", () => {
       );
       await save(writer, "held", 2);
       await writer.query("COMMIT");
-      await inReadScope(wanted, async () => {
-        expect(await store.document("p", "held")).toEqual({ value: 2 });
-        expect(await store.document("p", `bulk-${CHECK_CHANGES}`)).toEqual({ value: CHECK_CHANGES });
-      });
+      const after = new ReadScope(wanted);
+      expect(await store.document("p", "held", after)).toEqual({ value: 2 });
+      expect(await store.document("p", `bulk-${CHECK_CHANGES}`, after)).toEqual({ value: CHECK_CHANGES });
       expect(await store.document("p", "held")).toEqual({ value: 2 });
     });
   });

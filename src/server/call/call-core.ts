@@ -20,7 +20,8 @@ import {
   type UnaryRequest,
   type UnaryResponse,
 } from "@connectrpc/connect";
-import { credentialHeadersKey, peerAddressKey } from "../../api/context-keys.js";
+import { callContextKey, credentialHeadersKey, peerAddressKey } from "../../api/context-keys.js";
+import { callLine, type CallContext } from "../../call-context/call-context.js";
 import type { Logger } from "../../logger.js";
 import { UNKNOWN, type CallObserver } from "../../metrics/edge-observer.js";
 import { methodNotServed, unknownMethod } from "../../interceptors/request-errors.js";
@@ -94,6 +95,7 @@ export interface StreamInput {
   readonly credentialHeaders: number;
   /** Aborts when the client goes away. */
   readonly signal: AbortSignal;
+  readonly context?: CallContext;
 }
 
 export interface CallCoreOptions {
@@ -124,14 +126,14 @@ export interface CallCore {
   /** Starts a call: the door reads its request, then runs it or refuses it through the call. */
   start(method: UnaryMethod, input: CallInput): Call;
   /** A call to a method nobody serves: Unimplemented, mapped and logged like any call. */
-  unknown(path: string, protocol: string): ConnectError;
+  unknown(path: string, protocol: string, context: CallContext | undefined): ConnectError;
   /** Any failure as the one status every door answers with (a streaming call's refusal, say). */
   readonly toStatus: StatusMapper;
   /**
    * A streaming call, which the framework's handlers serve: started now; the returned
    * function ends it with its code, for the log line and the metrics.
    */
-  streamingCall(path: string, protocol: string): (code: string) => void;
+  streamingCall(path: string, protocol: string, context: CallContext | undefined): (code: string) => void;
 }
 
 export function createCallCore(options: CallCoreOptions): CallCore {
@@ -183,12 +185,12 @@ export function createCallCore(options: CallCoreOptions): CallCore {
     start(method, input) {
       return new Call(settings, method, input);
     },
-    unknown(path, protocol) {
+    unknown(path, protocol, context) {
       options.calls?.callStarted({ service: UNKNOWN, method: UNKNOWN, protocol })("Unimplemented");
-      options.logger.info({ rpc: path.slice(0, MAX_LOGGED_PATH), protocol, code: "Unimplemented", ms: 0 }, "rpc");
-      return options.toStatus(unknownMethod());
+      options.logger.info(callLine(context, { rpc: path.slice(0, MAX_LOGGED_PATH), protocol, code: "Unimplemented", ms: 0 }), "rpc");
+      return options.toStatus(unknownMethod(), context);
     },
-    streamingCall(path, protocol) {
+    streamingCall(path, protocol, context) {
       const started = performance.now();
       const [, service, method] = path.split("/");
       const ended = options.calls?.callStarted({ service: service!, method: method!, protocol });
@@ -196,7 +198,7 @@ export function createCallCore(options: CallCoreOptions): CallCore {
         ended?.(code);
         const quiet = quietStreaming.has(path) || code === "Canceled";
         const ms = Math.round((performance.now() - started) * 100) / 100;
-        options.logger[quiet ? "debug" : "info"]({ rpc: path, protocol, code, ms }, "rpc");
+        options.logger[quiet ? "debug" : "info"](callLine(context, { rpc: path, protocol, code, ms }), "rpc");
       };
     },
   };
@@ -226,7 +228,8 @@ function serverStream(
         requestHeader: input.header,
         contextValues: createContextValues()
           .set(peerAddressKey, input.peerAddress)
-          .set(credentialHeadersKey, input.credentialHeaders),
+          .set(credentialHeadersKey, input.credentialHeaders)
+          .set(callContextKey, input.context),
       });
       // As connect-node's handlers do: the implementation gets the request message the
       // interceptors pass on, and its outputs become messages of the method's output type.

@@ -16,7 +16,8 @@ import {
   type UnaryResponse,
 } from "@connectrpc/connect";
 import { performance } from "node:perf_hooks";
-import { credentialHeadersKey, peerAddressKey } from "../../api/context-keys.js";
+import { callContextKey, credentialHeadersKey, peerAddressKey } from "../../api/context-keys.js";
+import { callLine, type CallContext } from "../../call-context/call-context.js";
 import type { Logger } from "../../logger.js";
 import type { CallObserver, EndCall } from "../../metrics/edge-observer.js";
 import { callCanceled, deadlineExceeded } from "../../interceptors/request-errors.js";
@@ -37,6 +38,8 @@ export interface CallInput {
   readonly peerAddress?: string;
   /** How many authorization headers the request carried (Node keeps only the first). */
   readonly credentialHeaders: number;
+  /** The request's ID, trace and, once known, caller (see request-context.ts). */
+  readonly context?: CallContext;
 }
 
 export type CallOutcome =
@@ -69,6 +72,7 @@ export class Call implements UnaryRequest, HandlerContext {
   readonly protocolName: string;
   readonly contextValues: ContextValues = createContextValues();
   message!: Message;
+  readonly context: CallContext | undefined;
 
   private readonly started = performance.now();
   private readonly deadline: number | undefined;
@@ -92,7 +96,11 @@ export class Call implements UnaryRequest, HandlerContext {
     this.url = input.url;
     this.header = input.header;
     this.protocolName = input.protocol;
-    this.contextValues.set(peerAddressKey, input.peerAddress).set(credentialHeadersKey, input.credentialHeaders);
+    this.context = input.context;
+    this.contextValues
+      .set(peerAddressKey, input.peerAddress)
+      .set(credentialHeadersKey, input.credentialHeaders)
+      .set(callContextKey, input.context);
     this.ended = settings.calls?.callStarted({ service: served.service.typeName, method: served.method.name, protocol: input.protocol });
     if (input.timeoutMs !== undefined) this.deadline = Date.now() + Math.min(input.timeoutMs, settings.maxTimeoutMs);
   }
@@ -158,7 +166,7 @@ export class Call implements UnaryRequest, HandlerContext {
   /** Refuses the call (its request could not be read, say): mapped, logged, settled. */
   fail(error: unknown): CallOutcome {
     if (this.outcome) return this.outcome;
-    return this.settle({ error: this.settings.toStatus(error), header: this.header_, trailer: this.trailer_ });
+    return this.settle({ error: this.settings.toStatus(error, this.context), header: this.header_, trailer: this.trailer_ });
   }
 
   /** The client went away: the implementation's signal aborts, and the call is logged as Canceled. */
@@ -201,7 +209,7 @@ export class Call implements UnaryRequest, HandlerContext {
     };
     // Clients that give up are common, and no fault: a cancelled call is a debug line.
     const quiet = this.served.quiet || outcome.error?.code === Code.Canceled;
-    this.settings.logger[quiet ? "debug" : "info"](record, "rpc");
+    this.settings.logger[quiet ? "debug" : "info"](callLine(this.context, record), "rpc");
     this.ended?.(record.code);
     return outcome;
   }

@@ -20,6 +20,7 @@ import type { StatusMapper } from "../../interceptors/status-mapping.js";
 import { restCallInput } from "./rest-call-input.js";
 import { restError } from "./rest-error.js";
 import { sendRestResponse } from "./rest-response.js";
+import { callContextOf } from "../../call-context/call-context.js";
 
 export const EVENT_STREAM = "text/event-stream";
 
@@ -49,7 +50,8 @@ export async function serveEventStream(
   req: NodeRequest,
   res: NodeResponse,
 ): Promise<void> {
-  const ended = options.core.streamingCall(stream.path, "rest");
+  const context = callContextOf(req);
+  const ended = options.core.streamingCall(stream.path, "rest", context);
   const clientGone = new AbortController();
   res.once("close", () => clientGone.abort());
   req.resume();
@@ -61,7 +63,7 @@ export async function serveEventStream(
     const message = request(lastEventId(req));
     response = await stream.open(message, { ...restCallInput(req), signal: clientGone.signal });
   } catch (error) {
-    const status = options.toStatus(error);
+    const status = options.toStatus(error, context);
     ended(Code[status.code]);
     const headers: Record<string, string> = {};
     status.metadata.forEach((value, name) => (headers[name] = value));
@@ -94,7 +96,7 @@ export async function serveEventStream(
       if (clientGone.signal.aborted) break;
     }
   } catch (error) {
-    const status = options.toStatus(error);
+    const status = options.toStatus(error, context);
     code = Code[status.code];
     if (!clientGone.signal.aborted) await send(res, errorEvent(status));
   } finally {

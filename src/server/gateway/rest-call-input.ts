@@ -3,6 +3,7 @@ import type { CallInput } from "../call/call.js";
 import { authorizationCount } from "../credentials-header.js";
 import type { NodeRequest } from "../http-door.js";
 import { forwardedHeaders } from "./forwarded-headers.js";
+import { callContextOf } from "../../call-context/call-context.js";
 
 export function restCallInput(req: NodeRequest): CallInput {
   return {
@@ -12,5 +13,6 @@ export function restCallInput(req: NodeRequest): CallInput {
     header: forwardedHeaders(req.headers),
     peerAddress: req.socket?.remoteAddress,
     credentialHeaders: authorizationCount(req.rawHeaders),
+    context: callContextOf(req),
   };
 }

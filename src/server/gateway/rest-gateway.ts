@@ -29,6 +29,7 @@ import { restRoutes, type RestRoute } from "./rest-routes.js";
 import { methodNotAllowed, routeNotFound } from "./route-errors.js";
 import { routeTable } from "./route-table.js";
 import { jsonOf } from "../wire/message-encoding.js";
+import { callContextOf, callLine } from "../../call-context/call-context.js";
 
 export interface RestGatewayOptions {
   /** The services whose annotated RPCs get REST routes. */
@@ -66,9 +67,10 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
   const eventStreams = { core: options.core, toStatus, logger, keepaliveMs: options.keepaliveMs };
 
   function refuse(req: NodeRequest, res: NodeResponse, call: CallLabels, error: unknown, extra: RestErrorOptions = {}): void {
-    const status = toStatus(error);
+    const context = callContextOf(req);
+    const status = toStatus(error, context);
     options.calls?.callStarted(call)(Code[status.code]);
-    logger.info({ rest: `${req.method} ${targetOf(req).path}`, code: Code[status.code] }, "rest refused");
+    logger.info(callLine(context, { rest: `${req.method} ${targetOf(req).path}`, code: Code[status.code] }), "rest refused");
     sendRestResponse(req, res, restError(status, { authorization: req.headers.authorization, ...extra }));
   }
 
@@ -112,7 +114,7 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
       if (found.route) {
         call(found.route, found.variables, req, res).catch((error: unknown) => {
           // The answer was on its way when the client went away.
-          logger.debug({ rest: `${req.method} ${targetOf(req).path}`, err: error }, "response not delivered");
+          logger.debug(callLine(callContextOf(req), { rest: `${req.method} ${targetOf(req).path}`, err: error }), "response not delivered");
         });
       } else {
         const allow = found.allowed.join(", ");
