@@ -72,7 +72,6 @@ export class Call implements UnaryRequest, HandlerContext {
   readonly protocolName: string;
   readonly contextValues: ContextValues = createContextValues();
   message!: Message;
-  readonly context: CallContext | undefined;
 
   private readonly started = performance.now();
   private readonly deadline: number | undefined;
@@ -96,7 +95,6 @@ export class Call implements UnaryRequest, HandlerContext {
     this.url = input.url;
     this.header = input.header;
     this.protocolName = input.protocol;
-    this.context = input.context;
     this.contextValues
       .set(peerAddressKey, input.peerAddress)
       .set(credentialHeadersKey, input.credentialHeaders)
@@ -113,6 +111,11 @@ export class Call implements UnaryRequest, HandlerContext {
 
   get values(): ContextValues {
     return this.contextValues;
+  }
+
+  /** The request's ID, trace and, once authenticated, caller: for the call's log lines. */
+  get context(): CallContext | undefined {
+    return this.contextValues.get(callContextKey);
   }
 
   get responseHeader(): Headers {
