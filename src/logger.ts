@@ -14,5 +14,23 @@ export function createLogger(
   level: LogLevel,
   destination: pino.DestinationStream = new StdoutLog().destination,
 ): Logger {
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  return pino({ level, base: undefined, timestamp: isoTimeEachMillisecond() }, destination);
+}
+
+/**
+ * pino's `"time"` field in ISO 8601, as its isoTime writes it, formatted once per
+ * millisecond: a busy server writes several lines in each, and formatting a date was a
+ * noticeable part of a line's cost.
+ */
+function isoTimeEachMillisecond(): () => string {
+  let millisecond = Number.NaN;
+  let field = "";
+  return () => {
+    const now = Date.now();
+    if (now !== millisecond) {
+      millisecond = now;
+      field = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return field;
+  };
 }

@@ -12,6 +12,11 @@
 export interface CallContext {
   /** From a sane x-request-id header, or generated; returned in the response's x-request-id. */
   readonly requestId: string;
+  /**
+   * When the request reached the server (performance.now()): the caller sent it before
+   * then, so what the store has checked since covers everything committed before the call.
+   */
+  readonly receivedAt: number;
   /** The caller's trace and span (traceparent), when it sent them. */
   readonly traceId?: string;
   readonly spanId?: string;

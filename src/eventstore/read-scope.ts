@@ -4,7 +4,9 @@
  * engine checks once per call, at its first read, that its memory holds what every other
  * process has committed. An engine whose database is across a network (PostgreSQL) fetches
  * in the same round trip the documents the call named up front. Later reads of the call are
- * answered from memory.
+ * answered from memory. An engine that checks without a round trip (SQLite) also lets a
+ * call rely on a check made for another call after its request arrived: the calls whose
+ * requests came in together (one read from a connection holds many) share one check.
  *
  * A scope only lets the engine skip checks it has already made for the call: reads outside
  * any scope (commands, the operator CLI, start-up) check every time. The scope is handed to
@@ -36,7 +38,15 @@ export class ReadScope {
   /** The documents the check brought, by documentId; undefined state for one that does not exist. */
   readonly documents = new Map<string, { readonly state: unknown }>();
 
-  constructor(readonly wanted: readonly WantedDocument[]) {}
+  constructor(
+    readonly wanted: readonly WantedDocument[],
+    /**
+     * When the call's request reached the server (performance.now()), or later: its caller
+     * sent it before then. A check for other processes' commits that began after this saw
+     * every commit the caller could know of, and serves the call as well as its own would.
+     */
+    readonly receivedAt: number = performance.now(),
+  ) {}
 }
 
 export function isKeyedByField(wanted: WantedDocument): wanted is KeyedByField {

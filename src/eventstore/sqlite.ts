@@ -19,8 +19,10 @@
  * a call) the store asks SQLite whether another connection (the operator CLI, a second
  * server) committed since it last looked
  * (`PRAGMA data_version`, a counter in shared memory, no disk read); if so, it reads the
- * events appended since the last position it saw and drops every document they touch. So a
- * token the CLI revokes is refused on the very next call.
+ * events appended since the last position it saw and drops every document they touch. A
+ * call whose request arrived before the last such look began needs no look of its own: that
+ * one saw every commit made before the caller sent the request. So a token the CLI revokes
+ * is refused on the very next call.
  *
  * Commit listeners (onCommit) hear of this store's own commits at once, and of other
  * connections' by the same counter, polled every COMMIT_POLL_MS while anyone listens.
@@ -93,6 +95,8 @@ export class SqliteEventStore implements EventStore {
   private seenDataVersion: number;
   /** The position of the last event the cache has accounted for. */
   private seenPosition: number;
+  /** When (performance.now()) the last look for other connections' commits began. */
+  private lookedAt = -Infinity;
   /** Write calls waiting to share the next commit. */
   private readonly writes = new GroupCommit(MAX_BATCH, (batch: readonly (() => Written)[]) => this.commitBatch(batch));
   /** Runs a batch's calls in its IMMEDIATE transaction (see commitBatch). */
@@ -289,6 +293,14 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** Looks whether other connections committed since the last look, and forgets what they touched. */
+  private catchUp(): void {
+    const lookedAt = performance.now();
+    const dataVersion = this.statements.dataVersion.get() as number;
+    if (dataVersion !== this.seenDataVersion) this.forgetOtherCommits(dataVersion);
+    this.lookedAt = lookedAt;
+  }
+
   /**
    * Drops the cached documents that other connections' commits since the last look touched.
    * A commit that appended no event was no push of this service's (a repair, a restore, a
@@ -299,9 +311,7 @@ export class SqliteEventStore implements EventStore {
    * made meanwhile by another process changes data_version again: the next look finds no
    * event after the new position, and empties memory once more.
    */
-  private catchUp(): void {
-    const dataVersion = this.statements.dataVersion.get() as number;
-    if (dataVersion === this.seenDataVersion) return;
+  private forgetOtherCommits(dataVersion: number): void {
     const rows = this.statements.eventsAfter.all(this.seenPosition, CATCH_UP_EVENTS + 1) as EventRow[];
     if (rows.length === 0 || rows.length > CATCH_UP_EVENTS) {
       this.cache.clear();
@@ -315,13 +325,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * A call checks for other connections' commits at its first read; its later reads (four
-   * or five documents a call) rely on that check, as they would on a snapshot taken then.
-   * Reads outside any call's scope check every time.
+   * A call checks for other connections' commits at its first read, unless a look began
+   * after its request arrived; its later reads (four or five documents a call) rely on that
+   * check, as they would on a snapshot taken then. Reads outside any call's scope check
+   * every time.
    */
   private catchUpOnceFor(scope: ReadScope | undefined): void {
     if (scope?.checked) return;
-    this.catchUp();
+    if (!scope || scope.receivedAt >= this.lookedAt) this.catchUp();
     if (scope) scope.checked = CHECKED;
   }
 

@@ -5,7 +5,7 @@
  * them checks on its own.
  */
 import type { Interceptor } from "@connectrpc/connect";
-import { readScopeKey, requestedOrgKey } from "../api/context-keys.js";
+import { callContextKey, readScopeKey, requestedOrgKey } from "../api/context-keys.js";
 import { ReadScope, type WantedDocument } from "../eventstore/read-scope.js";
 
 export type CallDocuments = (authorization: string | null, requestedOrgId: string | undefined) => readonly WantedDocument[];
@@ -14,7 +14,7 @@ export function readScopeInterceptor(callDocuments: CallDocuments): Interceptor 
   return (next) => (req) => {
     if (req.stream) return next(req);
     const wanted = callDocuments(req.header.get("authorization"), req.contextValues.get(requestedOrgKey));
-    req.contextValues.set(readScopeKey, new ReadScope(wanted));
+    req.contextValues.set(readScopeKey, new ReadScope(wanted, req.contextValues.get(callContextKey)?.receivedAt));
     return next(req);
   };
 }

@@ -24,5 +24,10 @@ export function withRequestContext(next: RequestListener): RequestListener {
 /** The context of a request with these headers; the gRPC door, which serves HTTP/2 streams raw, makes its own. */
 export function requestContext(headers: NodeRequest["headers"]): CallContext {
   const trace = parseTraceParent(headers.traceparent);
-  return { requestId: requestIdFrom(headers[REQUEST_ID_HEADER]), traceId: trace?.traceId, spanId: trace?.spanId };
+  return {
+    requestId: requestIdFrom(headers[REQUEST_ID_HEADER]),
+    receivedAt: performance.now(),
+    traceId: trace?.traceId,
+    spanId: trace?.spanId,
+  };
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { CATCH_UP_EVENTS, MAX_BATCH, SqliteEventStore } from "../../src/eventstore/sqlite.js";
+import { ReadScope } from "../../src/eventstore/read-scope.js";
 import { SequenceConflict, StoreUnavailable } from "../../src/eventstore/store.js";
 import { contractProjections, describeEventStoreContract } from "./event-store-contract.js";
 import { smallDisk, unmount } from "../support/small-disk.js";
@@ -86,6 +87,20 @@ describe("SQLite documents read from memory", () => {
       expect(await server.document("note_counts", "b")).toBeUndefined();
       await cli.push(note("b", 0));
       expect(await server.document("note_counts", "b")).toEqual({ count: 1, last: 1 });
+    }));
+
+  it("lets a call rely on a look begun after its request arrived, and makes a call that arrived after another connection's commit look again", () =>
+    withServerAndCli(async (server, cli) => {
+      await server.push(note("a", 0));
+      const arrivedEarly = new ReadScope([]);
+      const arrivedNext = new ReadScope([]);
+      expect(await server.document("note_counts", "a", arrivedNext)).toEqual({ count: 1, last: 1 });
+      await cli.push(note("a", 1));
+      // Its caller sent the request before the commit was made: the look made for the next
+      // call, after that request arrived, serves it.
+      expect(await server.document("note_counts", "a", arrivedEarly)).toEqual({ count: 1, last: 1 });
+      // A request that arrives after the commit is answered after a look of its own.
+      expect(await server.document("note_counts", "a", new ReadScope([]))).toEqual({ count: 2, last: 2 });
     }));
 
   it("forgets everything after another connection's bulk import, and follows the commits after it one by one", async () => {
