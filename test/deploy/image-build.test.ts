@@ -47,8 +47,8 @@ const [build, runtime] = stages as [Stage, Stage];
 
 const enabled = process.env.LPS_TEST_IMAGE_BUILD === "1";
 // Skipped unless asked for: it installs and builds the image's stages, which takes minutes;
-// .ci/run asks for it in a run of its own. The reason is in the name.
-const describeImageBuild = enabled ? describe : describe.skip;
+// .ci/run asks for it in a run of its own (LPS_TEST_IMAGE_BUILD=1). The reason is in the name too.
+const describeImageBuild = enabled ? describe : describe.skip; // skipped: takes minutes; .ci/run runs it on its own
 const skipped = enabled ? "" : " (skipped: takes minutes; LPS_TEST_IMAGE_BUILD=1 runs it, as .ci/run does)";
 
 describeImageBuild(`the Dockerfile's steps, without Docker${skipped}`, () => {
