@@ -285,7 +285,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   async searchEvents(filter: EventFilter): Promise<StoredEvent[]> {
-    const query = eventSearchSql(filter, EVENT_COLUMNS, POSTGRES_DIALECT);
+    const [{ settled }] = await this.read<{ settled: Date }>(SETTLED, [APPLICATION_NAME], "settled-events");
+    const until = filter.until && filter.until < settled ? filter.until : settled;
+    const query = eventSearchSql({ ...filter, until }, EVENT_COLUMNS, POSTGRES_DIALECT);
     return (await this.read<EventRow>(query.text, query.values)).map(toStoredEvent);
   }
 
@@ -499,6 +501,23 @@ interface SnapshotRow<S> {
 function toSnapshot<S>(row: SnapshotRow<S>): Snapshot<S> {
   return { sequence: Number(row.sequence), state: row.state ?? undefined };
 }
+
+/**
+ * The time before which every event is settled: no transaction of a replica that is still
+ * running, and none that starts later, can commit an event created before it. Writers commit
+ * in any order, and an event carries the clock its transaction read (see Time, above), so a
+ * transaction that began first can commit after others, with an earlier time than theirs: a
+ * reader paging by time that saw theirs would pass over it for good. A transaction's events
+ * are created after it began, so the earliest start among the replicas' running
+ * transactions (pg_stat_activity.xact_start, the database's clock too) bounds them, and this
+ * statement's own start bounds those that begin later. It is read in a statement of its own,
+ * before the search: the search's snapshot then holds every transaction that ended by the
+ * time this one looked. Cut to milliseconds as events' times are. A replica's sessions show
+ * their xact_start to sessions of the same database role, which replicas share.
+ */
+const SETTLED = `
+  SELECT date_trunc('milliseconds', LEAST(statement_timestamp(), min(xact_start))) AS settled
+  FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`;
 
 const EVENT_COLUMNS = "position, aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at";
 

@@ -79,7 +79,11 @@ export interface EventStore {
   /** The events of one aggregate after a sequence, oldest first. */
   events(aggregate: AggregateRef, afterSequence?: number): Promise<StoredEvent[]>;
 
-  /** Events of any aggregates that pass the filter, in its order, at most its limit. */
+  /**
+   * Events of any aggregates that pass the filter, in its order, at most its limit. Only
+   * settled events: none created after the start of a write that may still commit, so that
+   * a reader paging by creation time never passes an event that appears later behind it.
+   */
   searchEvents(filter: EventFilter): Promise<StoredEvent[]>;
 
   /** One projection document; a call's reads name their scope (see read-scope.ts). */

@@ -128,5 +128,36 @@ describePostgres("PostgreSQL", () => {
         await store.close();
       }
     });
+
+    it("searches only settled events: none created after the start of a replica's transaction that may still commit", async () => {
+      const store = await open(url);
+      // A replica's write, slow to commit: it began, read the clock and inserted.
+      const slow = new pg.Client({ connectionString: url, application_name: "lps" });
+      await slow.connect();
+      try {
+        await slow.query("BEGIN");
+        await slow.query(
+          `INSERT INTO events (aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at)
+           VALUES ('settling', 'first', 1, 'x', '{}', 'o', 'u', date_trunc('milliseconds', clock_timestamp()))`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await store.push({
+          creator: "u",
+          appends: [{ aggregate: { type: "settling", id: "second" }, resourceOwner: "o", expectedSequence: 0, events: [{ type: "x", payload: {} }] }],
+        });
+        const oldestFirst = { aggregateTypes: ["settling"], newestFirst: false, limit: 10 };
+        // Committed, but created after a write still open: a reader paging on from it would
+        // never come back for the slow write's earlier event.
+        expect(await store.searchEvents(oldestFirst)).toEqual([]);
+
+        await slow.query("COMMIT");
+        const settled = await store.searchEvents(oldestFirst);
+        expect(settled.map((event) => event.aggregate.id)).toEqual(["first", "second"]);
+        expect(settled[0]!.createdAt.getTime()).toBeLessThan(settled[1]!.createdAt.getTime());
+      } finally {
+        await slow.end();
+        await store.close();
+      }
+    });
   });
 });
