@@ -39,6 +39,22 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A refusal whose cause is the operator's to know, not the caller's (an issuer's signing
+ * keys that cannot be fetched, say): the caller gets the refusal as any other; the status
+ * mapping logs `warning` and `details` with the call's request ID, so that the operator
+ * finds which calls it failed and why.
+ */
+export class NoticedRefusal extends DomainError {
+  constructor(
+    refusal: DomainError,
+    readonly warning: string,
+    readonly details: object,
+  ) {
+    super(refusal.code, refusal.id, refusal.key, refusal.explanation);
+  }
+}
+
 /** Too many calls: the caller may try again after `retryAfterSeconds`. */
 export class RateLimitExceeded extends DomainError {
   constructor(

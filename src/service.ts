@@ -95,7 +95,7 @@ export async function openService(config: Config, logger: Logger, storeObserver?
       memberCommands: new MemberCommands(store, roles),
       roles,
       permissions,
-      authenticator: new Authenticator(store, config.jwt && new JwtVerifier(config.jwt, logger)),
+      authenticator: new Authenticator(store, config.jwt && new JwtVerifier(config.jwt)),
       authorizer: new Authorizer(store, roles),
       close: () => store.close(),
     };

@@ -5,8 +5,7 @@
  */
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { signingKeysUnavailable, tokenInvalid } from "./token-errors.js";
-import type { DomainError } from "../errors.js";
-import type { Logger } from "../logger.js";
+import { NoticedRefusal, type DomainError } from "../errors.js";
 import { keySet, type JwksSource } from "./jwks.js";
 
 export interface JwtSettings {
@@ -34,10 +33,7 @@ const reasons: Partial<Record<string, string>> = {
 export class JwtVerifier {
   private readonly keys: JWTVerifyGetKey;
 
-  constructor(
-    private readonly settings: JwtSettings,
-    private readonly logger: Logger,
-  ) {
+  constructor(private readonly settings: JwtSettings) {
     this.keys = keySet(settings.jwks);
   }
 
@@ -54,11 +50,9 @@ export class JwtVerifier {
       }));
     } catch (error) {
       const refused = refusal(error);
-      if (refused.code === "Unavailable") {
-        // The caller only learns to try again; the operator needs to know why.
-        this.logger.warn({ jwks: this.settings.jwks, reason: (error as Error).message }, "JWT signing keys cannot be had");
-      }
-      throw refused;
+      // The caller only learns to try again; the operator needs to know why.
+      if (refused.code !== "Unavailable") throw refused;
+      throw new NoticedRefusal(refused, "JWT signing keys cannot be had", { jwks: this.settings.jwks, reason: (error as Error).message });
     }
     // jose checks that sub is there, not what it is: a user ID, which RFC 7519 makes a string.
     if (typeof payload.sub !== "string" || payload.sub === "") throw tokenInvalid(`the token's "sub" claim is not accepted`);

@@ -9,7 +9,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { randomUUID } from "node:crypto";
 import { ErrorDetailSchema } from "../../gen/zitadel/v1/message_pb.js";
 import { ENTITY_TAG_HEADER } from "../api/policy-headers.js";
-import { DomainError, PreconditionFailed, RateLimitExceeded } from "../errors.js";
+import { DomainError, NoticedRefusal, PreconditionFailed, RateLimitExceeded } from "../errors.js";
 import { StoreUnavailable } from "../eventstore/store.js";
 import { callLine, type CallContext } from "../call-context/call-context.js";
 import type { Logger } from "../logger.js";
@@ -45,6 +45,7 @@ export function createStatusMapper(logger: Logger): StatusMapper {
   }
 
   return function toStatus(error: unknown, context?: CallContext): ConnectError {
+    if (error instanceof NoticedRefusal) logger.warn(callLine(context, error.details), error.warning);
     if (error instanceof DomainError) return error.code === "Internal" ? internal(error, context) : fromDomain(error);
     if (error instanceof StoreUnavailable) {
       // Expected while the database is away: the reason is enough, a stack would be noise.

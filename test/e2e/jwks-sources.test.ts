@@ -12,7 +12,7 @@ import { GrpcJsClient } from "../../harness/grpc-js-client.js";
 import { removeTempDirs } from "../../harness/temp-dir.js";
 import { expectRefused, KEYS_UNAVAILABLE, TOKEN_INVALID } from "../support/access-refusals.js";
 import { advanceClock, restartClock, stopClock } from "../support/clock.js";
-import { expectOk } from "../support/grpc-outcomes.js";
+import { expectError, expectOk } from "../support/grpc-outcomes.js";
 import { serveJwks, type JwksServer } from "../support/jwks-server.js";
 import { accessToken, issuerSettings, keySet, KeySetFile, signingKey, type SigningKey } from "../support/jwt-issuer.js";
 import { Principals } from "../support/principals.js";
@@ -47,7 +47,7 @@ async function serve(keys: { file: string } | { url: string }) {
     const jwt = await accessToken(key, SUBJECT);
     return expectRefused(server.databaseUrl, () => client.call("admin", "GetLoginPolicy", {}, bearer(jwt)), expected);
   };
-  return { read, refused, logs: server.logs };
+  return { read, refused, logs: server.logs, client };
 }
 
 describe("a JWKS file", () => {
@@ -128,11 +128,13 @@ describe("a JWKS URL that cannot be reached", () => {
     await new Promise((resolve) => closed.close(resolve));
 
     const url = `http://127.0.0.1:${port}/jwks.json`;
-    const { refused, logs } = await serve({ url });
+    const { refused, logs, client } = await serve({ url });
     expect(await refused(oldKey, KEYS_UNAVAILABLE)).toContain("try again");
-    // The caller learns to try again; the log tells the operator why.
+    // The caller learns to try again; the log tells the operator why, and which call it failed.
+    const headers = { ...bearer(await accessToken(oldKey, SUBJECT)), "x-request-id": "keys-away-1" };
+    expectError(await client.call("admin", "GetLoginPolicy", {}, headers), KEYS_UNAVAILABLE);
     expect(logs).toContainEqual(
-      expect.objectContaining({ level: 40, msg: "JWT signing keys cannot be had", jwks: { url }, reason: expect.any(String) }),
+      expect.objectContaining({ level: 40, msg: "JWT signing keys cannot be had", requestId: "keys-away-1", jwks: { url }, reason: expect.any(String) }),
     );
   });
 });
