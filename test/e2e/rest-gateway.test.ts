@@ -414,6 +414,28 @@ describe("GET /openapi.json", () => {
     expect(answer.body).toEqual(openApi);
   });
 
+  it("carries an ETag, and answers 304 without a body to a client that holds it", async () => {
+    const first = await restCall(server.url, "GET", "/openapi.json");
+    const etag = first.headers.get("etag")!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(first.headers.get("cache-control")).toBe("no-cache");
+    const again = await fetch(`${server.url}/openapi.json`, { headers: { "if-none-match": etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    const changed = await fetch(`${server.url}/openapi.json`, { headers: { "if-none-match": '"another"' } });
+    expect(changed.status).toBe(200);
+  });
+
+  it("goes gzipped, at a fraction of its size, to clients that accept it", async () => {
+    const gzipped = await fetch(`${server.url}/openapi.json`, { headers: { "accept-encoding": "gzip" } });
+    expect(gzipped.headers.get("content-encoding")).toBe("gzip");
+    expect(Number(gzipped.headers.get("content-length"))).toBeLessThan(JSON.stringify(openApi).length / 5);
+    expect(await gzipped.json()).toEqual(openApi);
+    const plain = await fetch(`${server.url}/openapi.json`, { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.json()).toEqual(openApi);
+  });
+
   it("allows GET and HEAD only", async () => {
     const answer = await restCall(server.url, "POST", "/openapi.json", { body: "{}" });
     failure(answer, 405, 12, "REST-M3th0", "Errors.Route.MethodNotAllowed");

@@ -3,19 +3,12 @@
  * when the service starts. Serving only what was read here means no request path ever
  * reaches the file system, so no path can lead outside the console's own files.
  */
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, extname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { staticFile, type StaticFile } from "../wire/static-file.js";
 
-export interface ConsoleAsset {
-  readonly body: Buffer;
-  /** The body gzipped, for types worth compressing. */
-  readonly gzipped?: Buffer;
-  readonly contentType: string;
-  /** A strong validator: the hash of the body. */
-  readonly etag: string;
+export interface ConsoleAsset extends StaticFile {
   /** Named by the hash of its content (Vite's assets/ folder), so it never changes. */
   readonly immutable: boolean;
 }
@@ -31,8 +24,6 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".json": "application/json",
   ".txt": "text/plain; charset=utf-8",
 };
-
-const COMPRESSIBLE = /^(text\/|image\/svg|application\/json)/;
 
 /** Where Vite writes the files whose names carry their content's hash. */
 const HASHED_FOLDER = "assets/";
@@ -55,15 +46,8 @@ export function loadConsoleAssets(root: string): ReadonlyMap<string, ConsoleAsse
     if (!entry.isFile()) continue;
     const file = join(entry.parentPath, entry.name);
     const name = relative(root, file).split(sep).join("/");
-    const body = readFileSync(file);
     const contentType = CONTENT_TYPES[extname(name)] ?? "application/octet-stream";
-    assets.set(name, {
-      body,
-      ...(COMPRESSIBLE.test(contentType) && { gzipped: gzipSync(body) }),
-      contentType,
-      etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`,
-      immutable: name.startsWith(HASHED_FOLDER),
-    });
+    assets.set(name, { ...staticFile(readFileSync(file), contentType), immutable: name.startsWith(HASHED_FOLDER) });
   }
   return assets;
 }

@@ -7,7 +7,7 @@
  */
 import type { HttpDoor, NodeRequest, NodeResponse } from "../http-door.js";
 import { builtConsoleDir, loadConsoleAssets, type ConsoleAsset } from "./console-assets.js";
-import { acceptsGzip } from "../wire/gzip.js";
+import { sendStaticFile } from "../wire/static-file.js";
 
 export const CONSOLE_PATH = "/console/";
 
@@ -72,32 +72,7 @@ function assetName(path: string): string {
 }
 
 function sendAsset(req: NodeRequest, res: NodeResponse, asset: ConsoleAsset): void {
-  const headers: Record<string, string> = {
-    ...SECURITY_HEADERS,
-    "cache-control": asset.immutable ? IMMUTABLE : REVALIDATE,
-    etag: asset.etag,
-  };
-  // Kept with what another layer already varies on (CORS varies on Origin).
-  if (asset.gzipped) headers.vary = [res.getHeader("vary"), "Accept-Encoding"].filter(Boolean).join(", ");
-  if (matches(req.headers["if-none-match"], asset.etag)) {
-    res.writeHead(304, headers);
-    res.end();
-    return;
-  }
-  const body = asset.gzipped && acceptsGzip(req.headers["accept-encoding"]) ? asset.gzipped : asset.body;
-  if (body !== asset.body) headers["content-encoding"] = "gzip";
-  res.writeHead(200, { ...headers, "content-type": asset.contentType, "content-length": String(body.length) });
-  if (req.method === "HEAD") res.end();
-  else res.end(body);
-}
-
-/** If-None-Match: a list of validators, or "*". */
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch.split(",").some((tag) => {
-    const trimmed = tag.trim();
-    return trimmed === "*" || trimmed.replace(/^W\//, "") === etag;
-  });
+  sendStaticFile(req, res, asset, { ...SECURITY_HEADERS, "cache-control": asset.immutable ? IMMUTABLE : REVALIDATE });
 }
 
 function answerText(req: NodeRequest, res: NodeResponse, status: number, text: string, headers: Record<string, string> = {}): void {
