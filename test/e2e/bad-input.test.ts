@@ -218,13 +218,26 @@ describe("HEAD", () => {
       ["/openapi.json", {}],
       ["/admin/v1/policies/login", {}],
     ] as const) {
-      const get = await fetch(server.url + path, { headers });
+      // As sent, not decoded: fetch would gunzip what it asked gzipped.
+      const sent = { ...headers, "accept-encoding": "identity" };
+      const get = await fetch(server.url + path, { headers: sent });
       const getBody = Buffer.from(await get.arrayBuffer());
-      const head = await fetch(server.url + path, { method: "HEAD", headers });
+      const head = await fetch(server.url + path, { method: "HEAD", headers: sent });
       expect(head.status).toBe(get.status);
       expect(head.headers.get("content-type")).toBe(get.headers.get("content-type"));
       expect(head.headers.get("content-length")).toBe(String(getBody.length));
       expect((await head.arrayBuffer()).byteLength).toBe(0);
     }
+  });
+
+  it("answers with the headers of the GET it stands for, gzipped ones too", async () => {
+    const gzipped = { "accept-encoding": "gzip" };
+    const get = await fetch(`${server.url}/openapi.json`, { headers: gzipped });
+    const head = await fetch(`${server.url}/openapi.json`, { method: "HEAD", headers: gzipped });
+    for (const name of ["content-type", "content-encoding", "content-length", "etag"]) {
+      expect([name, head.headers.get(name)]).toEqual([name, get.headers.get(name)]);
+    }
+    expect(head.headers.get("content-encoding")).toBe("gzip");
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
   });
 });
