@@ -18,7 +18,7 @@ import { lockoutAfter } from "../domain/lockout.js";
 import { INSTANCE, ORG, type PolicyOwnerType } from "../events/aggregates.js";
 import { loginPolicyEvents } from "../events/login-policy.js";
 import type { AggregateRef, NewEvent, StoredEvent } from "../eventstore/event.js";
-import type { Append, EventStore, PushRequest, Snapshot } from "../eventstore/store.js";
+import type { Append, EventStore, PushRequest, Snapshot, SnapshotRef } from "../eventstore/store.js";
 import { LOGIN_POLICIES, loginPolicyProjection, type LoginPolicyDocument } from "../projections/login-policy-projection.js";
 import { loginPolicyErrors } from "./login-policy-errors.js";
 import { retryOnConflict } from "./retry-on-conflict.js";
@@ -149,18 +149,19 @@ export class LoginPolicyCommands {
     // the aggregate on; the retry stays for the store's last line of defence, its unique
     // (aggregate, sequence) key, should anything else ever append past the lock, and for the
     // default's check below.
+    // An organization's write may depend on the default: the version of an organization
+    // that follows it is the default's, and a reset leaves the organization following it.
+    // The default is read with the organization's write model, under the organization's lock
+    // but not the default's, and the push then checks that the instance aggregate has not
+    // moved on since (an append of no events, which the store checks like any other, in the
+    // same transaction as the organization's events). A default changed in between fails the
+    // push as a conflict, and the command reads and decides again: a precondition or a
+    // version that depends on the default is exact, never judged against a default that
+    // changed before the commit. Holding the default's own lock instead would serialize
+    // every organization's write behind it.
+    const defaultsRef = owner.type === ORG ? { aggregate: this.instance, projection: LOGIN_POLICIES, key: this.instance.id } : undefined;
     return retryOnConflict(async () => {
-      // An organization's write may depend on the default: the version of an organization
-      // that follows it is the default's, and a reset leaves the organization following it.
-      // The default is read here, outside the organization's lock, and the push then checks
-      // that the instance aggregate has not moved on since (an append of no events, which
-      // the store checks like any other, in the same transaction as the organization's
-      // events). A default changed in between fails the push as a conflict, and the command
-      // reads and decides again: a precondition or a version that depends on the default is
-      // exact, never judged against a default that changed before the commit. Checking in
-      // the default's own lock instead would serialize every organization's write behind it.
-      const defaults = owner.type === ORG ? await this.store.snapshot<LoginPolicyDocument>(this.instance, LOGIN_POLICIES, this.instance.id) : undefined;
-      const plan = (model: Snapshot<LoginPolicyDocument>): Plan => {
+      const plan = (model: Snapshot<LoginPolicyDocument>, defaults: Snapshot<LoginPolicyDocument> | undefined): Plan => {
         if (model.sequence === 0) throw loginPolicyErrors[owner.type].ownerNotFound();
         const before = effective(owner, model.state, defaults);
         conditions.precondition?.(before);
@@ -186,14 +187,17 @@ export class LoginPolicyCommands {
       };
       if (conditions.dryRun) {
         // The same decision on the same state, pushed nowhere: what the real call would answer.
-        const { stored, after } = plan(await this.store.snapshot<LoginPolicyDocument>(aggregate, LOGIN_POLICIES, owner.id));
+        const snapshot = (ref: SnapshotRef) => this.store.snapshot<LoginPolicyDocument>(ref.aggregate, ref.projection, ref.key);
+        const defaults = defaultsRef && (await snapshot(defaultsRef));
+        const { stored, after } = plan(await snapshot({ aggregate, projection: LOGIN_POLICIES, key: owner.id }), defaults);
         return { ...writeResult(stored), after };
       }
       let planned: Plan | undefined;
-      const stored = await this.store.decide<LoginPolicyDocument>(aggregate, LOGIN_POLICIES, owner.id, (model) => {
-        planned = plan(model);
+      const pushFor = (model: Snapshot<LoginPolicyDocument>, defaults?: Snapshot<LoginPolicyDocument>) => {
+        planned = plan(model, defaults);
         return planned.push;
-      });
+      };
+      const stored = await this.store.decide<LoginPolicyDocument>(aggregate, LOGIN_POLICIES, owner.id, pushFor, defaultsRef);
       return { ...writeResult(stored), after: planned!.after };
     });
   }

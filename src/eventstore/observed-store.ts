@@ -19,6 +19,7 @@ import {
   type EventStore,
   type PushRequest,
   type Snapshot,
+  type SnapshotRef,
 } from "./store.js";
 
 export class ObservedEventStore implements EventStore {
@@ -35,8 +36,8 @@ export class ObservedEventStore implements EventStore {
     return this.appending(() => this.store.push(request));
   }
 
-  decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
-    return this.appending(() => this.store.decide(aggregate, projection, key, decide));
+  decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>, alongside?: SnapshotRef): Promise<StoredEvent[]> {
+    return this.appending(() => this.store.decide(aggregate, projection, key, decide, alongside));
   }
 
   private async appending(append: () => Promise<StoredEvent[]>): Promise<StoredEvent[]> {

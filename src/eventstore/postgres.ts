@@ -98,6 +98,7 @@ import {
   type EventStore,
   type PushRequest,
   type Snapshot,
+  type SnapshotRef,
   type UniqueConstraint,
 } from "./store.js";
 import { eventSearchSql, type SqlDialect } from "./event-search-sql.js";
@@ -210,25 +211,37 @@ export class PostgresEventStore implements EventStore {
     return this.announced(await this.transaction(conflictOn, locks, (pipeline, held) => this.pushIn(pipeline, held, request, NOTHING_KNOWN)));
   }
 
-  async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
+  async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>, alongside?: SnapshotRef): Promise<StoredEvent[]> {
     const model: DocumentRef = { projection, key };
     // The aggregate's lock, and its write model document's, first, then the read: a racing
     // writer waits here, and reads what this one commits. What the read returns holds until
     // the commit, so the push checks neither again. (The document's lock comes before any
     // other aggregate's that the push goes on to lock, out of the global order: see the
-    // top of this file.)
+    // top of this file.) The snapshot alongside comes in the same statement, unlocked: the
+    // push checks it, if the decision depends on it.
     return this.announced(
       await this.transaction(aggregate, locksFor([aggregate], [], [model]), async (pipeline, held) => {
-        const { rows } = await pipeline.send<SnapshotRow<S> & { now: Date }>(
-          named("lps-snapshot-now", SNAPSHOT_NOW, [aggregate.type, aggregate.id, projection, key]),
+        const modelValues = [aggregate.type, aggregate.id, projection, key];
+        const { rows } = await pipeline.send<SnapshotRow<S> & AlongsideRow<S> & { now: Date }>(
+          alongside
+            ? named("lps-snapshot-now-alongside", SNAPSHOT_NOW_ALONGSIDE, [
+                ...modelValues,
+                alongside.aggregate.type,
+                alongside.aggregate.id,
+                alongside.projection,
+                alongside.key,
+              ])
+            : named("lps-snapshot-now", SNAPSHOT_NOW, modelValues),
         );
-        const snapshot = toSnapshot(rows[0]!);
+        const row = rows[0]!;
+        const snapshot = toSnapshot(row);
         const known: Known = {
           sequences: new Map([[aggregateId(aggregate), snapshot.sequence]]),
           documents: new Map([[documentId(model), snapshot.state]]),
-          clock: rows[0]!.now,
+          clock: row.now,
         };
-        return this.pushIn(pipeline, held, decide(snapshot), known);
+        const other = alongside && toSnapshot<S>({ sequence: row.alongside_sequence, state: row.alongside_state });
+        return this.pushIn(pipeline, held, decide(snapshot, other), known);
       }),
     );
   }
@@ -493,9 +506,19 @@ const SNAPSHOT = `SELECT ${SNAPSHOT_COLUMNS}`;
 /** A decision's write model, read under its locks, with the clock for the events it appends. */
 const SNAPSHOT_NOW = `SELECT date_trunc('milliseconds', clock_timestamp()) AS now, ${SNAPSHOT_COLUMNS}`;
 
+/** As SNAPSHOT_NOW, and another aggregate's snapshot in the same statement. */
+const SNAPSHOT_NOW_ALONGSIDE = `${SNAPSHOT_NOW},
+  (SELECT COALESCE(max(sequence), 0) FROM events WHERE aggregate_type = $5 AND aggregate_id = $6) AS alongside_sequence,
+  (SELECT state FROM projection_documents WHERE projection = $7 AND key = $8) AS alongside_state`;
+
 interface SnapshotRow<S> {
   sequence: string;
   state: S | null;
+}
+
+interface AlongsideRow<S> {
+  alongside_sequence: string;
+  alongside_state: S | null;
 }
 
 function toSnapshot<S>(row: SnapshotRow<S>): Snapshot<S> {

@@ -51,6 +51,7 @@ import {
   type EventStore,
   type PushRequest,
   type Snapshot,
+  type SnapshotRef,
 } from "./store.js";
 import { eventSearchSql, type SqlDialect } from "./event-search-sql.js";
 
@@ -236,10 +237,13 @@ export class SqliteEventStore implements EventStore {
     return this.writes.submit(() => this.pushInTransaction(request));
   }
 
-  async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]> {
+  async decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>, alongside?: SnapshotRef): Promise<StoredEvent[]> {
     // Inside the batch's IMMEDIATE transaction, after the calls before it in the batch: no
     // process can commit in between, and the decision sees what those calls wrote.
-    return this.writes.submit(() => this.pushInTransaction(decide(this.writeModel(aggregate, projection, key))));
+    return this.writes.submit(() => {
+      const model = this.writeModel<S>(aggregate, projection, key);
+      return this.pushInTransaction(decide(model, alongside && this.writeModel<S>(alongside.aggregate, alongside.projection, alongside.key)));
+    });
   }
 
   /**

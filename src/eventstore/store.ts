@@ -36,8 +36,18 @@ export interface Snapshot<S> {
   readonly sequence: number;
 }
 
-/** What a command makes of its write model: the push to commit, or a throw to refuse. */
-export type Decision<S> = (model: Snapshot<S>) => PushRequest;
+/** Which document, with the current sequence of which aggregate, a snapshot reads. */
+export interface SnapshotRef {
+  readonly aggregate: AggregateRef;
+  readonly projection: string;
+  readonly key: string;
+}
+
+/**
+ * What a command makes of its write model (and of the snapshot it asked to read alongside,
+ * if any): the push to commit, or a throw to refuse.
+ */
+export type Decision<S> = (model: Snapshot<S>, alongside?: Snapshot<S>) => PushRequest;
 
 /**
  * Which events a search reads: every condition given must hold. Results are ordered by
@@ -104,8 +114,11 @@ export interface EventStore {
    * of no events to other aggregates, read before: each checks, in the same transaction,
    * that its aggregate is still at the sequence the command read (SequenceConflict if not),
    * without holding that aggregate's lock for the whole decision.
+   * `alongside`: another aggregate's snapshot, read together with the write model (no round
+   * trip of its own) but without that aggregate's lock, so it may move on before the commit:
+   * a decision that depends on it appends to it, expecting the sequence it read, as above.
    */
-  decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>): Promise<StoredEvent[]>;
+  decide<S>(aggregate: AggregateRef, projection: string, key: string, decide: Decision<S>, alongside?: SnapshotRef): Promise<StoredEvent[]>;
 
   /**
    * Calls `listener` soon after every commit that appended events, by this process or any

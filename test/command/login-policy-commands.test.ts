@@ -223,18 +223,18 @@ describe("a precondition on a policy that follows the default", () => {
 
   it("is judged against the default as it is at the commit, even when the default changes after the command read it", async () => {
     const read = versionOf(await queries.orgPolicy(orgOwner.id));
-    // The real store, with one thing added: right after the command reads the default, the
-    // default changes (another writer's commit, in the gap before the organization's lock).
+    // The real store, with one thing added: the first decision gets the default as it was
+    // before another writer changed it. So it goes on PostgreSQL, where the default is read
+    // without its lock, and another writer's commit can come before the organization's.
     let raced = false;
     const racing: EventStore = Object.create(store, {
-      snapshot: {
-        value: async (...args: Parameters<EventStore["snapshot"]>) => {
-          const snapshot = await store.snapshot(...args);
-          if (args[0].type === "instance" && !raced) {
-            raced = true;
-            await commands.addFactor(defaultOwner, "second", "otp_sms", "other writer");
-          }
-          return snapshot;
+      decide: {
+        value: async (...[aggregate, projection, key, decide, alongside]: Parameters<EventStore["decide"]>) => {
+          if (raced || !alongside) return store.decide(aggregate, projection, key, decide, alongside);
+          raced = true;
+          const before = await store.snapshot(alongside.aggregate, alongside.projection, alongside.key);
+          await commands.addFactor(defaultOwner, "second", "otp_sms", "other writer");
+          return store.decide(aggregate, projection, key, (model) => decide(model, before), alongside);
         },
       },
     });

@@ -159,6 +159,30 @@ export function describeEventStoreContract(engine: string, harness: () => StoreH
       expect((await store.events({ type: "notebook", id: "b" })).length).toBe(2);
     });
 
+    it("reads a snapshot of another aggregate alongside the write model, as it is then, for the decision and its check", async () => {
+      await store.push({ creator: "u", appends: [append("a", 0, note("x")), append("b", 0, note("y"), note("y"))] });
+      const seen: { sequence: number; count: number | undefined }[] = [];
+      const decideWithB = () =>
+        store.decide<{ count: number }>(
+          { type: "notebook", id: "a" },
+          noteCounter.name,
+          "a",
+          (model, b) => {
+            seen.push({ sequence: b!.sequence, count: b!.state?.count });
+            return { creator: "u", appends: [append("a", model.sequence, note("z")), append("b", b!.sequence)] };
+          },
+          { aggregate: { type: "notebook", id: "b" }, projection: noteCounter.name, key: "b" },
+        );
+      await decideWithB();
+      await store.push({ creator: "u", appends: [append("b", 2, note("moved"))] });
+      const stored = await decideWithB();
+      expect(seen).toEqual([
+        { sequence: 2, count: 2 },
+        { sequence: 3, count: 3 },
+      ]);
+      expect(stored.map((e) => [e.aggregate.id, e.sequence])).toEqual([["a", 3]]);
+    });
+
     it("writes nothing when a decision refuses", async () => {
       await store.push({ creator: "u", appends: [append("a", 0, note("x"))] });
       const refusal = new Error("refused");
