@@ -298,7 +298,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async searchEvents(filter: EventFilter): Promise<StoredEvent[]> {
-    const [{ settled }] = await this.read<{ settled: Date }>(SETTLED, [APPLICATION_NAME], "settled-events");
+    const [{ settled }] = await this.read<{ settled: Date }>(SETTLED, [], "settled-events");
     const until = filter.until && filter.until < settled ? filter.until : settled;
     const query = eventSearchSql({ ...filter, until }, EVENT_COLUMNS, POSTGRES_DIALECT);
     return (await this.read<EventRow>(query.text, query.values)).map(toStoredEvent);
@@ -535,12 +535,14 @@ function toSnapshot<S>(row: SnapshotRow<S>): Snapshot<S> {
  * transactions (pg_stat_activity.xact_start, the database's clock too) bounds them, and this
  * statement's own start bounds those that begin later. It is read in a statement of its own,
  * before the search: the search's snapshot then holds every transaction that ended by the
- * time this one looked. Cut to milliseconds as events' times are. A replica's sessions show
- * their xact_start to sessions of the same database role, which replicas share.
+ * time this one looked. Cut to milliseconds as events' times are. The replicas' sessions are
+ * those named as this one is (a database URL's application_name overrides ours, and
+ * replicas share their URL), and they show their xact_start to sessions of the same
+ * database role, which replicas share too.
  */
 const SETTLED = `
   SELECT date_trunc('milliseconds', LEAST(statement_timestamp(), min(xact_start))) AS settled
-  FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`;
+  FROM pg_stat_activity WHERE datname = current_database() AND application_name = current_setting('application_name')`;
 
 const EVENT_COLUMNS = "position, aggregate_type, aggregate_id, sequence, type, payload, resource_owner, creator, created_at";
 

@@ -130,9 +130,11 @@ describePostgres("PostgreSQL", () => {
     });
 
     it("searches only settled events: none created after the start of a replica's transaction that may still commit", async () => {
-      const store = await open(url);
+      // Replicas named by their database URL, as an operator may name them.
+      const named = `${url}${url.includes("?") ? "&" : "?"}application_name=policies-eu`;
+      const store = await open(named);
       // A replica's write, slow to commit: it began, read the clock and inserted.
-      const slow = new pg.Client({ connectionString: url, application_name: "lps" });
+      const slow = new pg.Client({ connectionString: named });
       await slow.connect();
       try {
         await slow.query("BEGIN");
