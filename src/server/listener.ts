@@ -106,9 +106,7 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
       {
         served: () => slots.served(connection),
         reset: () => {
-          const overBudget = resets.reset(address);
-          if (overBudget) cutOffAddress(address);
-          return overBudget;
+          if (resets.reset(address)) cutOffAddress(address);
         },
       },
       logger,

@@ -99,6 +99,25 @@ function expectStillUp(): void {
   expect(server.output()).not.toMatch(/escaped every handler/);
 }
 
+/**
+ * A health Watch on the session: "open" once it sent its first status and stays open, or the
+ * status of a refusal (in the trailers, or in trailers only).
+ */
+function watch(session: http2.ClientHttp2Session): Promise<{ stream: http2.ClientHttp2Stream; status: string }> {
+  return new Promise((resolve) => {
+    const stream = session.request({ ":method": "POST", ":path": "/grpc.health.v1.Health/Watch", "content-type": "application/grpc" });
+    stream.on("error", () => {});
+    stream.once("response", (headers) => {
+      if (headers["grpc-status"] !== undefined) resolve({ stream, status: String(headers["grpc-status"]) });
+    });
+    stream.once("data", () => resolve({ stream, status: "open" }));
+    stream.once("trailers", (trailers) => resolve({ stream, status: String(trailers["grpc-status"]) }));
+    // Refused before it began (an address cut off for resets).
+    stream.once("close", () => resolve({ stream, status: `closed ${stream.rstCode}` }));
+    stream.end(Buffer.from([0, 0, 0, 0, 0]));
+  });
+}
+
 describe("connections that reset", () => {
   it("survives clients that reset before sending anything, or after one byte", async () => {
     await callsDuring(
@@ -202,19 +221,6 @@ describe("streams", () => {
   });
 
   it("caps open streaming calls and frees their places when they end", async () => {
-    const watch = (session: http2.ClientHttp2Session) =>
-      new Promise<{ stream: http2.ClientHttp2Stream; status: string }>((resolve) => {
-        const stream = session.request({ ":method": "POST", ":path": "/grpc.health.v1.Health/Watch", "content-type": "application/grpc" });
-        stream.on("error", () => {});
-        // A Watch that was admitted sends its first status and stays open; a refused one ends
-        // with its status in the trailers (or in trailers only).
-        stream.once("response", (headers) => {
-          if (headers["grpc-status"] !== undefined) resolve({ stream, status: String(headers["grpc-status"]) });
-        });
-        stream.once("data", () => resolve({ stream, status: "open" }));
-        stream.once("trailers", (trailers) => resolve({ stream, status: String(trailers["grpc-status"]) }));
-        stream.end(Buffer.from([0, 0, 0, 0, 0]));
-      });
     const from = attacker();
     const sessions = Array.from({ length: 3 }, () => http2.connect(server.url, { localAddress: from } as http2.SecureClientSessionOptions));
     for (const session of sessions) session.on("error", () => {});
@@ -241,6 +247,31 @@ describe("rapid reset", () => {
     const warnings = server.output().split("\n").filter((line) => line.includes("reset too many streams"));
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings.length).toBeLessThan(50);
+  });
+});
+
+describe("streams cancelled after their answer began", () => {
+  // Watchers closing together (a console's tabs, a replica's clients at a redeploy) reset
+  // streams the server answered long ago: no attack, and not counted as one.
+  it("are not counted as resets: an address that cancels more of them than its budget is still served", async () => {
+    const from = attacker();
+    const sessions = Array.from({ length: 4 }, () => http2.connect(server.url, { localAddress: from } as http2.SecureClientSessionOptions));
+    for (const session of sessions) session.on("error", () => {});
+    // Three rounds of 40 watches each, all open, then all cancelled: 120 resets, over the 100 a minute.
+    for (let round = 0; round < 3; round++) {
+      const watches = await Promise.all(sessions.flatMap((session) => Array.from({ length: 10 }, () => watch(session))));
+      expect(watches.filter((w) => w.status === "open")).toHaveLength(40);
+      for (const { stream } of watches) stream.close(http2.constants.NGHTTP2_CANCEL);
+      await sleep(100);
+    }
+    for (const session of sessions) session.destroy();
+    // Not cut off: a new connection from the address is served.
+    const again = http2.connect(server.url, { localAddress: from } as http2.SecureClientSessionOptions);
+    again.on("error", () => {});
+    expect((await watch(again)).status).toBe("open");
+    again.destroy();
+    expect(server.output()).not.toContain(`"address":"${from}"`);
+    expectStillUp();
   });
 });
 

@@ -2,7 +2,7 @@
  * What an HTTP/2 connection may hold and for how long. A session must open its first stream
  * within the headers timeout (a bare preface is a squatter), is closed after the idle timeout
  * when no stream is open, and each stream must finish sending its request within the request
- * timeout. Streams reset before they end are counted against the client's address
+ * timeout. Streams reset before they are answered are counted against the client's address
  * (see PeerResets); an address over its budget has its sessions closed.
  *
  * While a stream is open, the session sends a PING every keepalive interval: a long, quiet
@@ -27,8 +27,8 @@ const UNANSWERED_PINGS = 3;
 export interface SessionEvents {
   /** The session opened its first stream: it is a client being served. */
   served(): void;
-  /** A stream was reset before it ended; true if that put the client's address over budget. */
-  reset(): boolean;
+  /** A stream was reset before it was answered (the listener cuts off an address over budget). */
+  reset(): void;
 }
 
 export function guardSession(session: http2.ServerHttp2Session, limits: SessionLimits, events: SessionEvents, logger: Logger): void {
@@ -74,16 +74,24 @@ export function guardSession(session: http2.ServerHttp2Session, limits: SessionL
     stream.on("error", (error) => logger.debug({ err: error }, "HTTP/2 stream failed"));
     stream.once("close", () => {
       clearTimeout(request);
-      // Reset before it ended: by the client, or by us for a request that never came whole.
-      if (stream.rstCode !== NGHTTP2_NO_ERROR && events.reset()) cutOff(session);
+      // Reset before it was answered: by the client, or by us for a request that never came
+      // whole. A stream cancelled after its answer began (a watch closed) is no rapid reset.
+      if (stream.rstCode !== NGHTTP2_NO_ERROR && !stream.headersSent) events.reset();
       if (--open === 0 && !session.closed && !session.destroyed) session.setTimeout(limits.idleTimeoutMs);
     });
   });
 }
 
-/** Ends a session at once, telling the client to calm down (RFC 9113, 7). */
+/**
+ * Ends a session, telling the client to calm down (RFC 9113, 7), on the next turn of the event
+ * loop. A stream's close handler runs inside nghttp2's handling of the frame that closed it;
+ * a session destroyed there re-enters nghttp2, and Node 20 then keeps packing frames for the
+ * dead session until the process runs out of memory.
+ */
 export function cutOff(session: http2.ServerHttp2Session): void {
-  if (session.destroyed) return;
-  session.goaway(NGHTTP2_ENHANCE_YOUR_CALM);
-  session.destroy();
+  setImmediate(() => {
+    if (session.destroyed) return;
+    session.goaway(NGHTTP2_ENHANCE_YOUR_CALM);
+    session.destroy();
+  });
 }
