@@ -7,7 +7,7 @@
 import pg from "pg";
 import { postgresMigrations } from "../eventstore/postgres-migrations.js";
 import { reasonOf } from "../eventstore/postgres-errors.js";
-import { describeDatabase } from "../eventstore/postgres-startup.js";
+import { describeDatabase, serviceSessionName } from "../eventstore/postgres-startup.js";
 import { fault, ok, warning, type Finding } from "./doctor-finding.js";
 
 const AREA = "database";
@@ -72,10 +72,12 @@ async function checkConnections(
   const reserved = Number((await setting("superuser_reserved_connections")) ?? 0) + Number((await setting("reserved_connections")) ?? 0);
   const admitted = max - reserved;
   const needed = target.replicas * target.poolSize;
+  // Other clients' sessions: not this one, and not named as the replicas' are.
   const others = Number(
     (
       await client.query<{ count: string }>(
-        "SELECT count(*) AS count FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name <> 'lps' AND pid <> pg_backend_pid()",
+        "SELECT count(*) AS count FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name <> $1 AND pid <> pg_backend_pid()",
+        [serviceSessionName(target.url)],
       )
     ).rows[0]!.count,
   );

@@ -54,3 +54,14 @@ export function describeDatabase(url: string): string {
   const host = parsed.hostname || parsed.searchParams.get("host") || "localhost";
   return `${host}:${parsed.port || "5432"}${decodeURIComponent(parsed.pathname) || "/"}`;
 }
+
+/** How the service names its sessions, unless the database URL names them. */
+export const APPLICATION_NAME = "lps";
+
+/**
+ * The name the service's sessions have in pg_stat_activity: the database URL's
+ * application_name when it has one (node-postgres lets the URL's win over ours), else ours.
+ */
+export function serviceSessionName(url: string): string {
+  return new URL(url).searchParams.get("application_name") ?? APPLICATION_NAME;
+}

@@ -87,7 +87,7 @@ import { CommitFeed } from "./commit-feed.js";
 import { COMMIT_CHANNEL, postgresCommitWatch } from "./postgres-commit-watch.js";
 import type { ReadScope } from "./read-scope.js";
 import { migratePostgres } from "./postgres-migrate.js";
-import { describeDatabase, untilReachable } from "./postgres-startup.js";
+import { APPLICATION_NAME, describeDatabase, untilReachable } from "./postgres-startup.js";
 import {
   SequenceConflict,
   StoreUnavailable,
@@ -123,8 +123,6 @@ const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 const PING_TIMEOUT_MS = 3_000;
 /** Connections kept for reads (see the top of this file). */
 const READ_CONNECTIONS = 1;
-/** How the service's sessions are named in pg_stat_activity. */
-const APPLICATION_NAME = "lps";
 
 export class PostgresEventStore implements EventStore {
   readonly engine = "postgres";

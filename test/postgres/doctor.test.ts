@@ -100,6 +100,25 @@ describePostgres("lps doctor on PostgreSQL", () => {
     }
   });
 
+  it("counts as other clients' the sessions not named as the replicas' are, whose name a URL's application_name sets", async () => {
+    const HELD = 40;
+    const named = (name: string) => {
+      const withName = new URL(url);
+      withName.searchParams.set("application_name", name);
+      return withName.href;
+    };
+    const held = Array.from({ length: HELD }, () => new pg.Client(named("replica-x")));
+    await Promise.all(held.map((client) => client.connect()));
+    try {
+      // Both at once, so that other tests' connections opening and closing meanwhile count alike.
+      const [asReplicas, asOthers] = await Promise.all([doctor(named("replica-x")), doctor(named("someone-else"))]);
+      const othersOpen = (diagnosis: Diagnosis) => Number(/\((\d+) others open now/.exec(diagnosis.findings.map((f) => f.summary).join("\n"))?.[1]);
+      expect(othersOpen(asOthers) - othersOpen(asReplicas)).toBeGreaterThanOrEqual(HELD - 10);
+    } finally {
+      await Promise.all(held.map((client) => client.end()));
+    }
+  });
+
   it("a database that accepts no writes", async () => {
     const diagnosis = await doctor(await migratedDatabaseWith("default_transaction_read_only = on"));
     expect(diagnosis.code).toBe(3);
