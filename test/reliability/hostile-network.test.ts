@@ -248,6 +248,40 @@ describe("rapid reset", () => {
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings.length).toBeLessThan(50);
   });
+
+  it("cuts off an address while its connection holds answered watches, and frees their places", async () => {
+    const connection = await connectRawHttp2(port, attacker());
+    const request = (path: string) =>
+      headerBlock([
+        [":method", "POST"],
+        [":scheme", "http"],
+        [":authority", "localhost"],
+        [":path", path],
+        ["content-type", "application/grpc"],
+      ]);
+    const watches = Array.from({ length: 40 }, (_, i) => 2 * i + 1);
+    connection.send(
+      ...watches.flatMap((id) => [frame(FRAME.HEADERS, FLAG.END_HEADERS, id, request("/grpc.health.v1.Health/Watch")), frame(FRAME.DATA, FLAG.END_STREAM, id, Buffer.alloc(5))]),
+    );
+    const answered = () => new Set(connection.frames.filter((f) => f.type === FRAME.DATA).map((f) => f.streamId)).size;
+    await waitFor(() => answered() === watches.length, "every watch's first status");
+    // In one write, 150 streams opened and reset before their answer: over the budget of 100.
+    const cancel = Buffer.alloc(4);
+    cancel.writeUInt32BE(http2.constants.NGHTTP2_CANCEL);
+    const resets = Array.from({ length: 150 }, (_, i) => 2 * (watches.length + i) + 1);
+    connection.send(
+      ...resets.flatMap((id) => [frame(FRAME.HEADERS, FLAG.END_HEADERS, id, request("/zitadel.admin.v1.AdminService/GetLoginPolicy")), frame(FRAME.RST_STREAM, 0, id, cancel)]),
+    );
+    await connection.closed;
+    const goaway = connection.frames.find((f) => f.type === FRAME.GOAWAY);
+    expect(goaway?.payload.readUInt32BE(4)).toBe(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    // The watches ended with their connection: another client gets every place (50).
+    const session = http2.connect(server.url);
+    const opened = await Promise.all(Array.from({ length: 50 }, () => watch(session)));
+    expect(opened.filter((w) => w.status === "open")).toHaveLength(50);
+    session.destroy();
+    expectStillUp();
+  });
 });
 
 describe("streams cancelled after their answer began", () => {
