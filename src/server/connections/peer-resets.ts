@@ -1,5 +1,5 @@
 /**
- * Accounting of streams that a client address resets before they end (rapid reset,
+ * Accounting of streams that a client address resets before they are answered (rapid reset,
  * CVE-2023-44487: each reset stream costs the server work and the client nothing).
  * An address over its budget in a minute is cut off: its sessions are closed and new
  * connections from it refused until the minute it overspent in is over. Counting per address,
