@@ -38,29 +38,33 @@ async function runEngine(options: BenchOptions, engine: Engine, baselines: Basel
   const service = await startServiceUnderTest(databaseUrl, adminPatPath);
   try {
     const run = new EngineRun(options, engine, fixture, service, baselines);
-    const { scenarios } = options;
-    if (scenarios.has("reads")) results.rows.push(...(await readScenarios(run)));
-    if (scenarios.has("management")) results.rows.push(...(await managementScenarios(run)));
-    if (scenarios.has("writes")) results.rows.push(...(await writeScenarios(run)));
-    if (scenarios.has("history")) results.rows.push(...(await historyScenarios(run)));
-    if (scenarios.has("memory")) {
-      const report = await memoryScenario(run);
-      results.rows.push(report.row);
-      results.memory.push(report);
-    }
-    if (scenarios.has("watchers")) {
-      const report = await watchersScenario(run);
-      results.rows.push(report.row);
-      results.memory.push(report);
-    }
-    // Last: it adds a large population to the database the other scenarios use.
-    if (scenarios.has("population")) {
-      const report = await populationScenario(run, databaseUrl);
-      results.rows.push(...report.rows);
-      results.population.push(report);
-    }
+    await Promise.race([runScenarios(run, databaseUrl, results), service.died]);
   } finally {
     await service.stop();
+  }
+}
+
+async function runScenarios(run: EngineRun, databaseUrl: string, results: Results): Promise<void> {
+  const { scenarios } = run.options;
+  if (scenarios.has("reads")) results.rows.push(...(await readScenarios(run)));
+  if (scenarios.has("management")) results.rows.push(...(await managementScenarios(run)));
+  if (scenarios.has("writes")) results.rows.push(...(await writeScenarios(run)));
+  if (scenarios.has("history")) results.rows.push(...(await historyScenarios(run)));
+  if (scenarios.has("memory")) {
+    const report = await memoryScenario(run);
+    results.rows.push(report.row);
+    results.memory.push(report);
+  }
+  if (scenarios.has("watchers")) {
+    const report = await watchersScenario(run);
+    results.rows.push(report.row);
+    results.memory.push(report);
+  }
+  // Last: it adds a large population to the database the other scenarios use.
+  if (scenarios.has("population")) {
+    const report = await populationScenario(run, databaseUrl);
+    results.rows.push(...report.rows);
+    results.population.push(report);
   }
 }
 

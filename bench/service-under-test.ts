@@ -17,8 +17,17 @@ export interface ServiceUnderTest extends Target {
   readonly cachedDocuments: number;
   /** Its memory after a full garbage collection (see harness/memory-probe.ts). */
   memory(): Promise<NodeJS.MemoryUsage>;
+  /**
+   * Rejects if the process exits before stop(), with the end of what it wrote to stderr: a
+   * run whose service died (a crash, the kernel's OOM killer) fails, rather than waiting on
+   * answers that never come.
+   */
+  readonly died: Promise<never>;
   stop(): Promise<void>;
 }
+
+/** How much of the end of the service's stderr a death reports. */
+const LAST_WORDS_BYTES = 2048;
 
 /** The default of LPS_CACHED_DOCUMENTS, stated so that the report can say what the memory figures are for. */
 const CACHED_DOCUMENTS = 10_000;
@@ -42,6 +51,16 @@ export async function startServiceUnderTest(databaseUrl: string, adminPatPath: s
     { execArgv: ["--expose-gc", "--import", PROBE], ipc: true, keepOutput: "until listening" },
   );
   const child: ChildProcess = server.child;
+  let lastWords = "";
+  child.stderr!.on("data", (chunk: Buffer) => (lastWords = (lastWords + chunk.toString()).slice(-LAST_WORDS_BYTES)));
+  let stopping = false;
+  const died = new Promise<never>((_, reject) =>
+    child.once("exit", (code, signal) => {
+      if (!stopping) reject(new Error(`the service under test exited (${signal ?? code}) during the run${lastWords ? `; its stderr ended with:\n${lastWords}` : ""}`));
+    }),
+  );
+  // Whoever awaits it hears of it; a death nobody races against is no unhandled rejection.
+  died.catch(() => {});
   return {
     url: server.url,
     address: new URL(server.url).host,
@@ -49,7 +68,9 @@ export async function startServiceUnderTest(databaseUrl: string, adminPatPath: s
     cachedDocuments: CACHED_DOCUMENTS,
     token: server.adminToken,
     memory: () => memoryAfterGc(child),
+    died,
     async stop() {
+      stopping = true;
       await server.stop();
     },
   };
