@@ -127,6 +127,10 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // What SQLite keeps besides the database's own files (a call's savepoint journal, which
+    // it otherwise spills to a file in /var/tmp or /tmp once it passes 64 KiB) stays in
+    // memory: a read-only root file system, with a volume for the database, is enough.
+    this.db.pragma("temp_store = MEMORY");
     this.migrate();
     this.statements = this.prepare();
     this.batchTransaction = this.db.transaction((writes: readonly (() => Written)[]) => {

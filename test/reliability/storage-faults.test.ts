@@ -2,12 +2,15 @@
  * Storage faults are honest: the server process's SQLite file deleted, replaced or made
  * read-only under it, or its disk filled. Each turns readiness to not serving, answers
  * every call Unavailable, and never acknowledges a write that would be lost; recovers by
- * itself where that is sound (the same file back, writable again, space freed).
+ * itself where that is sound (the same file back, writable again, space freed). And the
+ * server writes no file but the database's own, so that a read-only root file system
+ * cannot fail a write.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { status } from "@grpc/grpc-js";
-import { chmodSync, copyFileSync, linkSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, linkSync, renameSync, rmSync, unlinkSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { bearer } from "../../harness/connect-clients.js";
 import { GrpcJsClient, type GrpcResult } from "../../harness/grpc-js-client.js";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
@@ -27,12 +30,13 @@ interface Running {
   readonly dbPath: string;
 }
 
-async function start(dir = tempDir()): Promise<Running> {
+async function start(dir = tempDir(), env: Record<string, string> = {}): Promise<Running> {
   const dbPath = join(dir, "lps.db");
   const server = await startServerProcess({
     LPS_DATABASE_URL: `sqlite:${dbPath}`,
     LPS_DATABASE_CHECK_INTERVAL_MS: CHECK_INTERVAL_MS,
     LPS_ADMIN_PAT_PATH: join(tempDir(), "admin.pat"),
+    ...env,
   });
   const client = new GrpcJsClient(new URL(server.url).host, undefined, {}, bearer(server.adminToken));
   return { server, client, dbPath };
@@ -133,6 +137,29 @@ describe("a full disk", () => {
       const retried = again.ok ? again : await write(running, true);
       expectOk(retried);
     } finally {
+      running.client.close();
+      await running.server.stop("SIGKILL");
+    }
+  });
+});
+
+describe("temporary files", () => {
+  it("are not made: what SQLite keeps besides the database's files stays in memory", async () => {
+    // SQLite makes its temporary files in SQLITE_TMPDIR when set (else /var/tmp or /tmp), and
+    // unlinks each at once: watching the directory is how they are seen.
+    const scratch = tempDir();
+    const made: string[] = [];
+    const watcher = watch(scratch, (_event, name) => made.push(String(name)));
+    const running = await start(tempDir(), { SQLITE_TMPDIR: scratch });
+    try {
+      // Each write runs in a savepoint whose journal keeps the pages it changes: a dozen, and
+      // now and then (a b-tree page splits) more than the 64 KiB SQLite otherwise keeps in
+      // memory. Without temp_store = MEMORY, 300 writes make several files.
+      for (let n = 0; n < 300; n++) expectOk(await write(running, n % 2 === 0));
+      await sleep(200); // the watcher's last events
+      expect(made).toEqual([]);
+    } finally {
+      watcher.close();
       running.client.close();
       await running.server.stop("SIGKILL");
     }
