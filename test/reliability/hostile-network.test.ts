@@ -14,6 +14,7 @@ import { policyClients, bearer } from "../../harness/connect-clients.js";
 import { memoryAfterGc } from "../../harness/memory-reading.js";
 import { repositoryPath } from "../../harness/repository.js";
 import { removeTempDirs } from "../../harness/temp-dir.js";
+import { FLOODS, frameFloodAttack } from "../support/frame-flood-attack.js";
 import { rapidResetAttack } from "../support/rapid-reset-attack.js";
 import { connectRawHttp2, FLAG, FRAME, frame, headerBlock, serverSettings } from "../support/raw-http2.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
@@ -280,6 +281,16 @@ describe("rapid reset", () => {
     const opened = await Promise.all(Array.from({ length: 50 }, () => watch(session)));
     expect(opened.filter((w) => w.status === "open")).toHaveLength(50);
     session.destroy();
+    expectStillUp();
+  });
+});
+
+describe("frame floods", () => {
+  it.each(FLOODS)("closes a connection that floods it with %s frames, while others are served", async (flood) => {
+    const attack = frameFloodAttack(port, attacker(), flood, 3000);
+    await callsDuring(attack);
+    const report = await attack;
+    expect(report.closedByServer).toBe(true);
     expectStillUp();
   });
 });

@@ -1,11 +1,9 @@
 /**
- * A rapid-reset attacker (CVE-2023-44487) in a process of its own, so that the test's own
- * event loop stays free to time the normal calls it makes meanwhile: it opens streams and
- * resets each at once, as fast as it can, reconnecting whenever the server closes the
- * connection, until its time is up. Written in JavaScript for `node -e`: it needs nothing
- * but Node.
+ * A rapid-reset attacker (CVE-2023-44487) in a process of its own (see attacker-process.ts):
+ * it opens streams and resets each at once, as fast as it can, reconnecting whenever the
+ * server closes the connection, until its time is up.
  */
-import { spawn } from "node:child_process";
+import { attackerProcess } from "./attacker-process.js";
 
 const ATTACK = `
 const http2 = require("node:http2");
@@ -41,10 +39,5 @@ export interface AttackReport {
 }
 
 export function rapidResetAttack(url: string, localAddress: string, ms: number): Promise<AttackReport> {
-  const child = spawn(process.execPath, ["-e", ATTACK, url, localAddress, String(ms)], { stdio: ["ignore", "pipe", "inherit"] });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) =>
-    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(output) as AttackReport) : reject(new Error(`the attacker exited with ${code}`)))),
-  );
+  return attackerProcess<AttackReport>(ATTACK, [url, localAddress, String(ms)]);
 }
