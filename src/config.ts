@@ -78,6 +78,12 @@ export interface ConnectionLimits {
   /** Streams one client address may reset before their answer, per minute, before it is cut off for a minute. */
   readonly maxResetsPerMinute: number;
   /**
+   * Bytes one HTTP/2 connection may send in a second. Frames that are no request (PING
+   * answered, WINDOW_UPDATE, PRIORITY) pass no rate limit, and a flood of them keeps a core
+   * busy; a connection over this is closed.
+   */
+  readonly maxConnectionBytesPerSecond: number;
+  /**
    * How often a connection with a call in progress shows proxies it is alive: an HTTP/2
    * PING, or a comment line on a server-sent event stream.
    */
@@ -176,6 +182,11 @@ export const SETTINGS = {
     env: "LPS_MAX_RESETS_PER_MINUTE",
     fallback: "600",
     help: "streams a client address may cancel before their answer per minute; more closes its connections for a minute",
+  },
+  maxConnectionBytesPerSecond: {
+    env: "LPS_MAX_CONNECTION_BYTES_PER_SECOND",
+    fallback: String(16 * 1024 * 1024),
+    help: "bytes one HTTP/2 connection may send in a second; more closes it (a flood of frames that are no calls)",
   },
   rateLimitPerAddress: {
     env: "LPS_RATE_LIMIT_PER_ADDRESS",
@@ -290,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
       maxConcurrentStreams: integer("maxConcurrentStreams", 1, 10_000),
       maxStreamingCalls: integer("maxStreamingCalls", 1, 1_000_000),
       maxResetsPerMinute: integer("maxResetsPerMinute", 1, 1_000_000),
+      maxConnectionBytesPerSecond: integer("maxConnectionBytesPerSecond", 1024 * 1024, 1024 ** 4),
       keepaliveMs: integer("keepaliveMs", 100, 60 * 60 * 1000),
     },
     rateLimits: {

@@ -44,7 +44,8 @@ export type Limit =
   | "streaming_calls"
   | "watchers"
   | "connections"
-  | "resets";
+  | "resets"
+  | "connection_bytes";
 
 export interface LimitObserver {
   /** A request (or connection) was refused because it would exceed the limit. */

@@ -108,6 +108,10 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
         reset: () => {
           if (resets.reset(address)) cutOffAddress(address);
         },
+        flooded: (bytes) => {
+          options.limitObserver?.refused("connection_bytes");
+          logger.warn({ address, bytes }, "a client sent more bytes in a second than a connection may; the connection is closed");
+        },
       },
       logger,
     );

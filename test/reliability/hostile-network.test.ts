@@ -14,7 +14,7 @@ import { policyClients, bearer } from "../../harness/connect-clients.js";
 import { memoryAfterGc } from "../../harness/memory-reading.js";
 import { repositoryPath } from "../../harness/repository.js";
 import { removeTempDirs } from "../../harness/temp-dir.js";
-import { FLOODS, frameFloodAttack } from "../support/frame-flood-attack.js";
+import { frameFloodAttack, type Flood } from "../support/frame-flood-attack.js";
 import { rapidResetAttack } from "../support/rapid-reset-attack.js";
 import { connectRawHttp2, FLAG, FRAME, frame, headerBlock, serverSettings } from "../support/raw-http2.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
@@ -34,6 +34,7 @@ const LIMITS = {
   LPS_MAX_CONCURRENT_STREAMS: "100",
   LPS_MAX_STREAMING_CALLS: "50",
   LPS_MAX_RESETS_PER_MINUTE: "100",
+  LPS_MAX_CONNECTION_BYTES_PER_SECOND: String(8 * 1024 * 1024),
 };
 
 let server: ServerProcess;
@@ -286,12 +287,23 @@ describe("rapid reset", () => {
 });
 
 describe("frame floods", () => {
-  it.each(FLOODS)("closes a connection that floods it with %s frames, while others are served", async (flood) => {
-    const attack = frameFloodAttack(port, attacker(), flood, 3000);
+  async function flooded(flood: Flood, from: string): Promise<void> {
+    const attack = frameFloodAttack(port, from, flood, 3000);
     await callsDuring(attack);
-    const report = await attack;
-    expect(report.closedByServer).toBe(true);
+    expect((await attack).closedByServer).toBe(true);
     expectStillUp();
+  }
+
+  it.each<Flood>(["ping", "settings", "empty-data", "continuation"])("closes a connection that floods it with %s frames, while others are served", async (flood) => {
+    await flooded(flood, attacker());
+  });
+
+  // Frames nghttp2 reads as fast as they come: the connection's bytes a second close it.
+  it.each<Flood>(["window-update", "priority"])("closes a connection that floods it with %s frames, for its bytes a second, and says so", async (flood) => {
+    const from = attacker();
+    await flooded(flood, from);
+    const warned = () => server.output().split("\n").some((line) => line.includes("more bytes in a second") && line.includes(`"address":"${from}"`));
+    await waitFor(warned, "the warning that names the address");
   });
 });
 

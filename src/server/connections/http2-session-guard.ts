@@ -3,7 +3,8 @@
  * within the headers timeout (a bare preface is a squatter), is closed after the idle timeout
  * when no stream is open, and each stream must finish sending its request within the request
  * timeout. Streams reset before they are answered are counted against the client's address
- * (see PeerResets); an address over its budget has its sessions closed.
+ * (see PeerResets); an address over its budget has its sessions closed. A session whose
+ * client sends more bytes in a second than the limit is closed.
  *
  * While a stream is open, the session sends a PING every keepalive interval: a long, quiet
  * stream (a watch) then never looks idle to proxies on the way, and a peer that stops
@@ -19,6 +20,7 @@ export interface SessionLimits {
   readonly requestTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly keepaliveMs: number;
+  readonly maxConnectionBytesPerSecond: number;
 }
 
 /** Pings in a row without an answer after which the peer counts as gone. */
@@ -29,6 +31,8 @@ export interface SessionEvents {
   served(): void;
   /** A stream was reset before it was answered (the listener cuts off an address over budget). */
   reset(): void;
+  /** The client sent more bytes in a second than a connection may; the session is cut off. */
+  flooded(bytes: number): void;
 }
 
 export function guardSession(session: http2.ServerHttp2Session, limits: SessionLimits, events: SessionEvents, logger: Logger): void {
@@ -54,9 +58,21 @@ export function guardSession(session: http2.ServerHttp2Session, limits: SessionL
       if (!error) unanswered = 0;
     });
   }, limits.keepaliveMs);
+  // Bytes read, by the second: frames that are no calls (WINDOW_UPDATE, PRIORITY) pass every
+  // other limit, and nghttp2 reads them as fast as they come.
+  let readBefore = 0;
+  const reading = setInterval(() => {
+    const read = session.socket?.bytesRead ?? readBefore;
+    if (read - readBefore > limits.maxConnectionBytesPerSecond) {
+      events.flooded(read - readBefore);
+      cutOff(session);
+    }
+    readBefore = read;
+  }, 1000);
   session.once("close", () => {
     clearTimeout(firstStream);
     clearInterval(keepalive);
+    clearInterval(reading);
   });
   session.on("stream", (stream: http2.ServerHttp2Stream) => {
     if (streams++ === 0) {
