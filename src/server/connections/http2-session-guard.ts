@@ -62,7 +62,9 @@ export function guardSession(session: http2.ServerHttp2Session, limits: SessionL
   // other limit, and nghttp2 reads them as fast as they come.
   let readBefore = 0;
   const reading = setInterval(() => {
-    const read = session.socket?.bytesRead ?? readBefore;
+    // A destroyed session's socket is gone before its "close" clears this.
+    if (session.destroyed) return;
+    const read = session.socket.bytesRead;
     if (read - readBefore > limits.maxConnectionBytesPerSecond) {
       events.flooded(read - readBefore);
       cutOff(session);
