@@ -120,6 +120,17 @@ function watch(session: http2.ClientHttp2Session): Promise<{ stream: http2.Clien
   });
 }
 
+/** The header block of a gRPC request for the path, as a raw HTTP/2 client sends it. */
+function grpcRequest(path: string): Buffer {
+  return headerBlock([
+    [":method", "POST"],
+    [":scheme", "http"],
+    [":authority", "localhost"],
+    [":path", path],
+    ["content-type", "application/grpc"],
+  ]);
+}
+
 describe("connections that reset", () => {
   it("survives clients that reset before sending anything, or after one byte", async () => {
     await callsDuring(
@@ -203,13 +214,7 @@ describe("streams", () => {
     await waitFor(() => connection.frames.some((f) => f.type === FRAME.SETTINGS && !(f.flags & FLAG.ACK)), "the server's SETTINGS");
     const SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
     expect(serverSettings(connection).get(SETTINGS_MAX_CONCURRENT_STREAMS)).toBe(100);
-    const headers = headerBlock([
-      [":method", "POST"],
-      [":scheme", "http"],
-      [":authority", "localhost"],
-      [":path", "/zitadel.admin.v1.AdminService/GetLoginPolicy"],
-      ["content-type", "application/grpc"],
-    ]);
+    const headers = grpcRequest("/zitadel.admin.v1.AdminService/GetLoginPolicy");
     // 20,000 streams, none ever finished, ignoring the limit.
     for (let batch = 0; batch < 40 && !connection.socket.destroyed; batch++) {
       const frames = Array.from({ length: 500 }, (_, i) => frame(FRAME.HEADERS, FLAG.END_HEADERS, 2 * (batch * 500 + i) + 1, headers));
@@ -253,17 +258,9 @@ describe("rapid reset", () => {
 
   it("cuts off an address while its connection holds answered watches, and frees their places", async () => {
     const connection = await connectRawHttp2(port, attacker());
-    const request = (path: string) =>
-      headerBlock([
-        [":method", "POST"],
-        [":scheme", "http"],
-        [":authority", "localhost"],
-        [":path", path],
-        ["content-type", "application/grpc"],
-      ]);
     const watches = Array.from({ length: 40 }, (_, i) => 2 * i + 1);
     connection.send(
-      ...watches.flatMap((id) => [frame(FRAME.HEADERS, FLAG.END_HEADERS, id, request("/grpc.health.v1.Health/Watch")), frame(FRAME.DATA, FLAG.END_STREAM, id, Buffer.alloc(5))]),
+      ...watches.flatMap((id) => [frame(FRAME.HEADERS, FLAG.END_HEADERS, id, grpcRequest("/grpc.health.v1.Health/Watch")), frame(FRAME.DATA, FLAG.END_STREAM, id, Buffer.alloc(5))]),
     );
     const answered = () => new Set(connection.frames.filter((f) => f.type === FRAME.DATA).map((f) => f.streamId)).size;
     await waitFor(() => answered() === watches.length, "every watch's first status");
@@ -272,7 +269,7 @@ describe("rapid reset", () => {
     cancel.writeUInt32BE(http2.constants.NGHTTP2_CANCEL);
     const resets = Array.from({ length: 150 }, (_, i) => 2 * (watches.length + i) + 1);
     connection.send(
-      ...resets.flatMap((id) => [frame(FRAME.HEADERS, FLAG.END_HEADERS, id, request("/zitadel.admin.v1.AdminService/GetLoginPolicy")), frame(FRAME.RST_STREAM, 0, id, cancel)]),
+      ...resets.flatMap((id) => [frame(FRAME.HEADERS, FLAG.END_HEADERS, id, grpcRequest("/zitadel.admin.v1.AdminService/GetLoginPolicy")), frame(FRAME.RST_STREAM, 0, id, cancel)]),
     );
     await connection.closed;
     const goaway = connection.frames.find((f) => f.type === FRAME.GOAWAY);
