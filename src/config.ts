@@ -69,8 +69,17 @@ export interface ConnectionLimits {
   readonly requestTimeoutMs: number;
   /** A connection with no request in progress is closed after this. */
   readonly idleTimeoutMs: number;
-  /** Open connections at most; at the cap, the oldest one that has not yet sent a request makes room. */
+  /**
+   * Open connections at most; at the cap, the one with no call in progress for the longest
+   * makes room (see ConnectionSlots).
+   */
   readonly maxConnections: number;
+  /**
+   * Open connections one client address may hold, 0 for no cap of its own; at the cap, room
+   * is made among its own connections as for maxConnections. So that one address cannot take
+   * every place with calls it keeps open.
+   */
+  readonly maxConnectionsPerAddress: number;
   /** Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). */
   readonly maxConcurrentStreams: number;
   /** Server-streaming calls (health Watch, reflection) open at once in the process. */
@@ -155,7 +164,12 @@ export const SETTINGS = {
   maxConnections: {
     env: "LPS_MAX_CONNECTIONS",
     fallback: "1000",
-    help: "open connections at most; at the cap the oldest that has not sent a request yet is closed to make room",
+    help: "open connections at most; at the cap the one with no call in progress for the longest is closed to make room",
+  },
+  maxConnectionsPerAddress: {
+    env: "LPS_MAX_CONNECTIONS_PER_ADDRESS",
+    fallback: "100",
+    help: "open connections one client address may hold; 0 for no cap of its own, e.g. behind a proxy",
   },
   maxConcurrentStreams: { env: "LPS_MAX_CONCURRENT_STREAMS", fallback: "100", help: "streams one HTTP/2 connection may have open at once" },
   maxStreamingCalls: {
@@ -298,6 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, args: readonly string[]): Con
       requestTimeoutMs: integer("requestTimeoutMs", 100, 60 * 60 * 1000),
       idleTimeoutMs: integer("idleTimeoutMs", 100, 24 * 60 * 60 * 1000),
       maxConnections: integer("maxConnections", 1, 1_000_000),
+      maxConnectionsPerAddress: integer("maxConnectionsPerAddress", 0, 1_000_000),
       maxConcurrentStreams: integer("maxConcurrentStreams", 1, 10_000),
       maxStreamingCalls: integer("maxStreamingCalls", 1, 1_000_000),
       maxResetsPerMinute: integer("maxResetsPerMinute", 1, 1_000_000),

@@ -44,6 +44,7 @@ export type Limit =
   | "streaming_calls"
   | "watchers"
   | "connections"
+  | "connections_per_address"
   | "resets"
   | "connection_bytes";
 

@@ -6,8 +6,8 @@
  *
  * This is the only code that touches sockets, and the first an attacker reaches, so it owns
  * the errors of every socket and session and puts a limit on what a connection can hold:
- * time to send headers and a whole request, idle time, connections, streams per connection,
- * and streams reset before their answer (see ConnectionLimits in config.ts).
+ * time to send headers and a whole request, idle time, connections (and those of one
+ * address), streams per connection, and streams reset before their answer (see ConnectionLimits in config.ts).
  */
 import http from "node:http";
 import http2 from "node:http2";
@@ -19,7 +19,6 @@ import type { Logger } from "../logger.js";
 import type { LimitObserver } from "../metrics/edge-observer.js";
 import { ConnectionSlots } from "./connections/connection-slots.js";
 import { Http1Deadlines } from "./connections/http1-deadlines.js";
-import { Http1Idle } from "./connections/http1-idle.js";
 import { cutOff, guardSession } from "./connections/http2-session-guard.js";
 import { PeerResets } from "./connections/peer-resets.js";
 import { sniffProtocol, type WireProtocol } from "./connections/protocol-sniffer.js";
@@ -61,7 +60,7 @@ const MAX_HEADER_LIST_BYTES = 64 * 1024;
 
 export async function listen(options: ListenOptions, handlers: RequestHandlers): Promise<Listener> {
   const { limits, logger } = options;
-  const slots = new ConnectionSlots(limits.maxConnections);
+  const slots = new ConnectionSlots(limits.maxConnections, limits.maxConnectionsPerAddress);
   const resets = new PeerResets(limits.maxResetsPerMinute);
   const sessions = new Map<http2.ServerHttp2Session, string>();
   /** The TCP connection under each socket the protocol servers get (itself, or the one under TLS). */
@@ -69,11 +68,11 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
 
   const h1 = http.createServer({ keepAliveTimeout: limits.idleTimeoutMs }, handlers.request);
   const deadlines = new Http1Deadlines(limits);
-  const idle = new Http1Idle();
   h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
-    slots.served(connectionOf.get(req.socket) ?? req.socket);
+    const connection = connectionOf.get(req.socket) ?? req.socket;
+    slots.callStarted(connection);
+    res.once("close", () => slots.callEnded(connection));
     deadlines.request(req, res);
-    idle.request(req, res);
   });
   // Without a "clientError" listener Node answers a malformed or late request itself (400,
   // 408, 431) and closes the connection, which is what it should get.
@@ -100,11 +99,13 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     const address = connection.remoteAddress ?? "";
     sessions.set(session, address);
     session.once("close", () => sessions.delete(session));
+    slots.closeWith(connection, () => session.close());
     guardSession(
       session,
       limits,
       {
-        served: () => slots.served(connection),
+        callStarted: () => slots.callStarted(connection),
+        callEnded: () => slots.callEnded(connection),
         reset: () => {
           if (resets.reset(address)) cutOffAddress(address);
         },
@@ -133,7 +134,6 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     } else {
       h1.emit("connection", socket);
       deadlines.connected(socket);
-      idle.connected(socket);
     }
   }
 
@@ -146,8 +146,12 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     // A client that resets the connection must not take the process with it.
     connection.on("error", (error) => logger.debug({ err: error }, "connection failed"));
     const address = connection.remoteAddress ?? "";
-    if (!slots.admit(connection)) {
-      options.limitObserver?.refused("connections");
+    const refusal = slots.admit(connection);
+    if (refusal) {
+      options.limitObserver?.refused(refusal.limit);
+      if (refusal.limit === "connections_per_address" && refusal.newly) {
+        logger.warn({ address, max: limits.maxConnectionsPerAddress }, "a client address holds as many connections as one may; its new ones are refused");
+      }
       return;
     }
     if (resets.isCutOff(address)) {
@@ -187,12 +191,12 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     async close(graceMs) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const session of sessions.keys()) session.close();
-      idle.closeIdle();
+      slots.closeQuiet();
       const deadline = setTimeout(() => {
         for (const socket of slots.all()) socket.destroy();
       }, graceMs);
       // Keep-alive sockets that finish their request are closed as they become idle.
-      const idleSweep = setInterval(() => idle.closeIdle(), 100);
+      const idleSweep = setInterval(() => slots.closeQuiet(), 100);
       await closed;
       clearTimeout(deadline);
       clearInterval(idleSweep);

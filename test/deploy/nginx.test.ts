@@ -3,17 +3,21 @@
  * processes on one database, with only the addresses changed (the replicas' and its own
  * ports, its temporary and log files). gRPC over h2c reaches the replicas with grpc_pass, call by
  * call across all three; REST and Connect over HTTP/1.1 with proxy_pass; the caller's
- * request ID comes back through it.
+ * request ID comes back through it. The replicas get the limits per client address that
+ * deploy/compose.yaml sets, since nginx is every caller's address.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import http2 from "node:http2";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { bearer } from "../../harness/connect-clients.js";
 import { GrpcJsClient } from "../../harness/grpc-js-client.js";
 import { repositoryPath } from "../../harness/repository.js";
 import { removeTempDirs, tempDir } from "../../harness/temp-dir.js";
 import { freePort } from "../support/free-port.js";
+import { healthWatch } from "../support/health-calls.js";
 import { parseSamples, sampleValue } from "../support/prometheus-text.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { freshDatabaseUrl } from "../support/test-database.js";
@@ -47,7 +51,16 @@ describeNginx(`nginx in front of three replicas${skipped}`, () => {
 
   beforeAll(async () => {
     const dir = tempDir();
-    const env = { LPS_DATABASE_URL: await freshDatabaseUrl(), LPS_ADMIN_PAT_PATH: join(dir, "admin.pat"), LPS_METRICS: "open" };
+    // The limits per client address as the recipe sets them behind nginx.
+    const { LPS_MAX_CONNECTIONS_PER_ADDRESS, LPS_RATE_LIMIT_PER_ADDRESS } = parse(readFileSync(repositoryPath("deploy/compose.yaml"), "utf8"))
+      .services.lps.environment;
+    const env = {
+      LPS_DATABASE_URL: await freshDatabaseUrl(),
+      LPS_ADMIN_PAT_PATH: join(dir, "admin.pat"),
+      LPS_METRICS: "open",
+      LPS_MAX_CONNECTIONS_PER_ADDRESS,
+      LPS_RATE_LIMIT_PER_ADDRESS,
+    };
     // The first start creates the instance; the others find it.
     replicas.push(await startServerProcess(env));
     replicas.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
@@ -99,6 +112,19 @@ describeNginx(`nginx in front of three replicas${skipped}`, () => {
     for (const count of served) expect(count).toBeGreaterThan(0);
   });
 
+  it("holds more calls in flight than one address may keep connections by default, with the recipe's settings", async () => {
+    // nginx's gRPC proxy opens a connection to a replica for each call in flight, all from
+    // its own address: 450 health watches are 150 a replica, over the default cap of 100.
+    const sessions = Array.from({ length: 5 }, () => http2.connect(`http://127.0.0.1:${h2Port}`));
+    try {
+      for (const session of sessions) session.on("error", () => {});
+      const watches = await Promise.all(sessions.flatMap((session) => Array.from({ length: 90 }, () => healthWatch(session))));
+      expect(watches.filter(({ status }) => status === "open")).toHaveLength(450);
+    } finally {
+      for (const session of sessions) session.destroy();
+    }
+  });
+
   it("passes REST and Connect over HTTP/1.1, and the caller's request ID both ways", async () => {
     const rest = await fetch(`http://127.0.0.1:${h1Port}/admin/v1/policies/login`, { headers: { ...bearer(token), "x-request-id": "through-nginx" } });
     expect(rest.status).toBe(200);
@@ -114,3 +140,4 @@ describeNginx(`nginx in front of three replicas${skipped}`, () => {
     expect(await connect.json()).toHaveProperty("policy");
   });
 });
+

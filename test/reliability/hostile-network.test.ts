@@ -15,6 +15,7 @@ import { memoryAfterGc } from "../../harness/memory-reading.js";
 import { repositoryPath } from "../../harness/repository.js";
 import { removeTempDirs } from "../../harness/temp-dir.js";
 import { frameFloodAttack, type Flood } from "../support/frame-flood-attack.js";
+import { healthCheck, healthWatch } from "../support/health-calls.js";
 import { rapidResetAttack } from "../support/rapid-reset-attack.js";
 import { connectRawHttp2, FLAG, FRAME, frame, headerBlock, serverSettings } from "../support/raw-http2.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
@@ -31,6 +32,7 @@ const LIMITS = {
   LPS_REQUEST_TIMEOUT_MS: "2000",
   LPS_IDLE_TIMEOUT_MS: "2000",
   LPS_MAX_CONNECTIONS: "200",
+  LPS_MAX_CONNECTIONS_PER_ADDRESS: "40",
   LPS_MAX_CONCURRENT_STREAMS: "100",
   LPS_MAX_STREAMING_CALLS: "50",
   LPS_MAX_RESETS_PER_MINUTE: "100",
@@ -101,25 +103,6 @@ function expectStillUp(): void {
   expect(server.output()).not.toMatch(/escaped every handler/);
 }
 
-/**
- * A health Watch on the session: "open" once it sent its first status and stays open, or the
- * status of a refusal (in the trailers, or in trailers only).
- */
-function watch(session: http2.ClientHttp2Session): Promise<{ stream: http2.ClientHttp2Stream; status: string }> {
-  return new Promise((resolve) => {
-    const stream = session.request({ ":method": "POST", ":path": "/grpc.health.v1.Health/Watch", "content-type": "application/grpc" });
-    stream.on("error", () => {});
-    stream.once("response", (headers) => {
-      if (headers["grpc-status"] !== undefined) resolve({ stream, status: String(headers["grpc-status"]) });
-    });
-    stream.once("data", () => resolve({ stream, status: "open" }));
-    stream.once("trailers", (trailers) => resolve({ stream, status: String(trailers["grpc-status"]) }));
-    // Refused before it began (an address cut off for resets).
-    stream.once("close", () => resolve({ stream, status: `closed ${stream.rstCode}` }));
-    stream.end(Buffer.from([0, 0, 0, 0, 0]));
-  });
-}
-
 /** The header block of a gRPC request for the path, as a raw HTTP/2 client sends it. */
 function grpcRequest(path: string): Buffer {
   return headerBlock([
@@ -149,9 +132,10 @@ describe("connections that reset", () => {
 
 describe("idle and slow connections", () => {
   it("closes connections that send a byte and stop, and makes room for callers past the cap", async () => {
-    // More squatters than the connection cap: new callers still get in.
-    const from = attacker();
-    const squatters = await Promise.all(Array.from({ length: 300 }, () => connectFrom(from)));
+    // More squatters than the connection cap, from five addresses, each filling its own cap:
+    // new callers still get in.
+    const addresses = Array.from({ length: 5 }, attacker);
+    const squatters = (await Promise.all(addresses.map((from) => Promise.all(Array.from({ length: 60 }, () => connectFrom(from)))))).flat();
     const closed = squatters.map((socket) => {
       socket.write("G");
       return closedBy(socket);
@@ -208,6 +192,68 @@ describe("idle and slow connections", () => {
   });
 });
 
+describe("one address's connections", () => {
+  /** A new HTTP/2 session from the address. */
+  const sessionFrom = (from: string) => {
+    const session = http2.connect(server.url, { localAddress: from } as http2.SecureClientSessionOptions);
+    session.on("error", () => {});
+    return session;
+  };
+
+  it("are capped while each has a call in progress, so that one address cannot take every place", async () => {
+    const from = attacker();
+    // As many connections as the address may hold, each with a watch open: none is pending
+    // or idle, so none makes room for the next.
+    const held = Array.from({ length: 40 }, () => sessionFrom(from));
+    const watches = await Promise.all(held.map(healthWatch));
+    expect(watches.map((w) => w.status)).toEqual(held.map(() => "open"));
+    const refused = Array.from({ length: 10 }, () => sessionFrom(from));
+    expect(await Promise.all(refused.map(healthCheck))).toEqual(refused.map(() => "failed"));
+    await normalCall();
+    const warnings = () => server.output().split("\n").filter((line) => line.includes("as many connections as one may"));
+    await waitFor(() => warnings().length > 0, "the warning");
+    expect(warnings()).toHaveLength(1);
+    expect(JSON.parse(warnings()[0]!)).toMatchObject({ level: 40, address: from, max: 40 });
+    // One of them closed, the address may connect again.
+    held[0]!.destroy();
+    await waitFor(async () => {
+      const session = sessionFrom(from);
+      const status = await healthCheck(session);
+      session.destroy();
+      return status === "0";
+    }, "a new connection from the address served");
+    for (const session of [...held, ...refused]) session.destroy();
+    expectStillUp();
+  });
+
+  it("make room with the one idle longest, which is told to go away", async () => {
+    const from = attacker();
+    const idle = Array.from({ length: 40 }, () => sessionFrom(from));
+    for (const session of idle) expect(await healthCheck(session)).toBe("0");
+    const goneAway = new Promise<number>((resolve) => idle[0]!.once("goaway", resolve));
+    const newcomer = sessionFrom(from);
+    expect(await healthCheck(newcomer)).toBe("0");
+    expect(await goneAway).toBe(http2.constants.NGHTTP2_NO_ERROR);
+    // The others are still open: the first made room.
+    expect(idle.slice(1).every((session) => !session.closed && !session.destroyed)).toBe(true);
+    for (const session of [...idle, newcomer]) session.destroy();
+  });
+
+  it("make room among the address's own connections that have not sent a request", async () => {
+    // More squatters than the address may hold: a caller from the same address (a host
+    // behind the same NAT) still gets in, in place of the oldest of them.
+    const from = attacker();
+    const squatters = await Promise.all(Array.from({ length: 100 }, () => connectFrom(from)));
+    const closed = squatters.map(closedBy);
+    const session = sessionFrom(from);
+    expect(await healthCheck(session)).toBe("0");
+    session.destroy();
+    for (const socket of squatters) socket.destroy();
+    await Promise.all(closed);
+    expectStillUp();
+  });
+});
+
 describe("streams", () => {
   it("advertises MAX_CONCURRENT_STREAMS and closes a connection that keeps opening more", async () => {
     const connection = await connectRawHttp2(port, attacker());
@@ -231,7 +277,7 @@ describe("streams", () => {
     const from = attacker();
     const sessions = Array.from({ length: 3 }, () => http2.connect(server.url, { localAddress: from } as http2.SecureClientSessionOptions));
     for (const session of sessions) session.on("error", () => {});
-    const watches = await Promise.all(sessions.flatMap((session) => Array.from({ length: 90 }, () => watch(session))));
+    const watches = await Promise.all(sessions.flatMap((session) => Array.from({ length: 90 }, () => healthWatch(session))));
     const open = watches.filter((w) => w.status === "open");
     expect(open).toHaveLength(50);
     expect(watches.filter((w) => w.status === "8")).toHaveLength(220);
@@ -239,7 +285,7 @@ describe("streams", () => {
     await sleep(200);
     // Their places are free again.
     const again = http2.connect(server.url);
-    const next = await watch(again);
+    const next = await healthWatch(again);
     expect(next.status).toBe("open");
     again.destroy();
     expectStillUp();
@@ -276,7 +322,7 @@ describe("rapid reset", () => {
     expect(goaway?.payload.readUInt32BE(4)).toBe(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM);
     // The watches ended with their connection: another client gets every place (50).
     const session = http2.connect(server.url);
-    const opened = await Promise.all(Array.from({ length: 50 }, () => watch(session)));
+    const opened = await Promise.all(Array.from({ length: 50 }, () => healthWatch(session)));
     expect(opened.filter((w) => w.status === "open")).toHaveLength(50);
     session.destroy();
     expectStillUp();
@@ -313,7 +359,7 @@ describe("streams cancelled after their answer began", () => {
     for (const session of sessions) session.on("error", () => {});
     // Three rounds of 40 watches each, all open, then all cancelled: 120 resets, over the 100 a minute.
     for (let round = 0; round < 3; round++) {
-      const watches = await Promise.all(sessions.flatMap((session) => Array.from({ length: 10 }, () => watch(session))));
+      const watches = await Promise.all(sessions.flatMap((session) => Array.from({ length: 10 }, () => healthWatch(session))));
       expect(watches.filter((w) => w.status === "open")).toHaveLength(40);
       for (const { stream } of watches) stream.close(http2.constants.NGHTTP2_CANCEL);
       await sleep(100);
@@ -322,7 +368,7 @@ describe("streams cancelled after their answer began", () => {
     // Not cut off: a new connection from the address is served.
     const again = http2.connect(server.url, { localAddress: from } as http2.SecureClientSessionOptions);
     again.on("error", () => {});
-    expect((await watch(again)).status).toBe("open");
+    expect((await healthWatch(again)).status).toBe("open");
     again.destroy();
     expect(server.output()).not.toContain(`"address":"${from}"`);
     expectStillUp();

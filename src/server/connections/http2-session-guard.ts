@@ -27,8 +27,9 @@ export interface SessionLimits {
 const UNANSWERED_PINGS = 3;
 
 export interface SessionEvents {
-  /** The session opened its first stream: it is a client being served. */
-  served(): void;
+  /** A stream opened: a call is in progress until it closes (callEnded). */
+  callStarted(): void;
+  callEnded(): void;
   /** A stream was reset before it was answered (the listener cuts off an address over budget). */
   reset(): void;
   /** The client sent more bytes in a second than a connection may; the session is cut off. */
@@ -77,11 +78,9 @@ export function guardSession(session: http2.ServerHttp2Session, limits: SessionL
     clearInterval(reading);
   });
   session.on("stream", (stream: http2.ServerHttp2Stream) => {
-    if (streams++ === 0) {
-      clearTimeout(firstStream);
-      events.served();
-    }
+    if (streams++ === 0) clearTimeout(firstStream);
     open++;
+    events.callStarted();
     const request = stream.endAfterHeaders
       ? undefined
       : setTimeout(() => {
@@ -95,6 +94,7 @@ export function guardSession(session: http2.ServerHttp2Session, limits: SessionL
       // Reset before it was answered: by the client, or by us for a request that never came
       // whole. A stream cancelled after its answer began (a watch closed) is no rapid reset.
       if (stream.rstCode !== NGHTTP2_NO_ERROR && !stream.headersSent) events.reset();
+      events.callEnded();
       if (--open === 0 && !session.closed && !session.destroyed) session.setTimeout(limits.idleTimeoutMs);
     });
   });
