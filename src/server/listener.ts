@@ -7,7 +7,8 @@
  * This is the only code that touches sockets, and the first an attacker reaches, so it owns
  * the errors of every socket and session and puts a limit on what a connection can hold:
  * time to send headers and a whole request, idle time, connections (and those of one
- * address), streams per connection, and streams reset before their answer (see ConnectionLimits in config.ts).
+ * address), streams per connection, and streams reset before their answer (see
+ * ConnectionLimits in config.ts).
  */
 import http from "node:http";
 import http2 from "node:http2";

@@ -226,17 +226,26 @@ describe("one address's connections", () => {
     expectStillUp();
   });
 
-  it("make room with the one idle longest, which is told to go away", async () => {
+  it("make room with the one quiet longest: a connection idle since its call, told to go away, before a new one", async () => {
     const from = attacker();
-    const idle = Array.from({ length: 40 }, () => sessionFrom(from));
+    const idle = Array.from({ length: 39 }, () => sessionFrom(from));
     for (const session of idle) expect(await healthCheck(session)).toBe("0");
     const goneAway = new Promise<number>((resolve) => idle[0]!.once("goaway", resolve));
-    const newcomer = sessionFrom(from);
-    expect(await healthCheck(newcomer)).toBe("0");
+    // The 40th connects and has yet to call when the 41st comes.
+    const connected = async () => {
+      const session = sessionFrom(from);
+      await new Promise((resolve) => session.once("connect", resolve));
+      await sleep(100);
+      return session;
+    };
+    const newcomer = await connected();
+    const next = await connected();
     expect(await goneAway).toBe(http2.constants.NGHTTP2_NO_ERROR);
+    expect(await healthCheck(newcomer)).toBe("0");
+    expect(await healthCheck(next)).toBe("0");
     // The others are still open: the first made room.
     expect(idle.slice(1).every((session) => !session.closed && !session.destroyed)).toBe(true);
-    for (const session of [...idle, newcomer]) session.destroy();
+    for (const session of [...idle, newcomer, next]) session.destroy();
   });
 
   it("make room among the address's own connections that have not sent a request", async () => {
