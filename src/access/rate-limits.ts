@@ -2,12 +2,13 @@
  * How many calls a client may make: per client address, per authenticated caller, and how
  * many failed authentications per address (each costs a token lookup or a signature check,
  * and a flood of them is how tokens are guessed or the service is worn down). A refusal says
- * when to try again.
+ * when to try again. An IPv6 address counts as its /64 network (see client-network.ts).
  */
 import type { DomainError } from "../errors.js";
 import type { Limit, LimitObserver } from "../metrics/edge-observer.js";
 import { rateLimited } from "./access-errors.js";
 import { TokenBuckets } from "./token-buckets.js";
+import { clientNetwork } from "../net/client-network.js";
 
 /** Token buckets: a rate per second, with a burst of twice that; 0 turns one off. */
 export interface RateLimitSettings {
@@ -35,7 +36,8 @@ export class RateLimits {
   }
 
   /** Admits a call from the address, unless it made too many or failed to authenticate too often. */
-  admitAddress(address: string): void {
+  admitAddress(peerAddress: string): void {
+    const address = clientNetwork(peerAddress);
     const failing = this.authFailures?.peek(address) ?? 0;
     if (failing > 0) throw this.refused("auth_failures", failing, "too many failed authentications from this address");
     const wait = this.perAddress?.take(address) ?? 0;
@@ -54,7 +56,7 @@ export class RateLimits {
   }
 
   /** Counts a failed authentication against the address. */
-  authenticationFailed(address: string): void {
-    this.authFailures?.take(address);
+  authenticationFailed(peerAddress: string): void {
+    this.authFailures?.take(clientNetwork(peerAddress));
   }
 }

@@ -8,7 +8,8 @@
  * the errors of every socket and session and puts a limit on what a connection can hold:
  * time to send headers and a whole request, idle time, connections (and those of one
  * address), streams per connection, and streams reset before their answer (see
- * ConnectionLimits in config.ts).
+ * ConnectionLimits in config.ts). What it counts per client address, it counts per /64 network
+ * for IPv6 (see client-network.ts).
  */
 import http from "node:http";
 import http2 from "node:http2";
@@ -23,6 +24,7 @@ import { Http1Deadlines } from "./connections/http1-deadlines.js";
 import { cutOff, guardSession } from "./connections/http2-session-guard.js";
 import { PeerResets } from "./connections/peer-resets.js";
 import { sniffProtocol, type WireProtocol } from "./connections/protocol-sniffer.js";
+import { clientNetwork } from "../net/client-network.js";
 import type { NodeRequest, NodeResponse } from "./http-door.js";
 
 export interface ListenOptions {
@@ -97,7 +99,7 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
   let handingOver: net.Socket | undefined;
   h2.on("session", (session: http2.ServerHttp2Session) => {
     const connection = handingOver!;
-    const address = connection.remoteAddress ?? "";
+    const address = clientNetwork(connection.remoteAddress ?? "");
     sessions.set(session, address);
     session.once("close", () => sessions.delete(session));
     slots.closeWith(connection, () => session.close());
@@ -146,8 +148,8 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
   server.on("connection", (connection: net.Socket) => {
     // A client that resets the connection must not take the process with it.
     connection.on("error", (error) => logger.debug({ err: error }, "connection failed"));
-    const address = connection.remoteAddress ?? "";
-    const refusal = slots.admit(connection);
+    const address = clientNetwork(connection.remoteAddress ?? "");
+    const refusal = slots.admit(connection, address);
     if (refusal) {
       options.limitObserver?.refused(refusal.limit);
       if (refusal.limit === "connections_per_address" && refusal.newly) {

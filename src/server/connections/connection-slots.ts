@@ -55,9 +55,11 @@ export class ConnectionSlots {
     return this.slots.size;
   }
 
-  /** Takes the socket in, making room if needed; a refusal (and the socket destroyed) if there is none. */
-  admit(socket: net.Socket): Refusal | undefined {
-    const address = socket.remoteAddress ?? "";
+  /**
+   * Takes the socket in, from the client `address` (as limits per address count it), making
+   * room if needed; a refusal (and the socket destroyed) if there is none.
+   */
+  admit(socket: net.Socket, address: string): Refusal | undefined {
     const own = this.byAddress.get(address);
     if (own && this.maxPerAddress > 0 && own.open.size >= this.maxPerAddress) {
       if (!this.makeRoom(this.quietestOf(own.open))) {
