@@ -46,7 +46,8 @@ export type Limit =
   | "connections"
   | "connections_per_address"
   | "resets"
-  | "connection_bytes";
+  | "connection_bytes"
+  | "pipelined_requests";
 
 export interface LimitObserver {
   /** A request (or connection) was refused because it would exceed the limit. */

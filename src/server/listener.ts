@@ -58,6 +58,14 @@ export interface Listener {
   close(graceMs: number): Promise<void>;
 }
 
+/**
+ * HTTP/1.1 requests one connection may send ahead of their answers (pipelining), at most.
+ * The answers go out in order, so requests pile up behind one the client does not read:
+ * without a bound, a few connections that send without reading had the server answer
+ * millions of requests into memory.
+ */
+const MAX_PIPELINED_REQUESTS = 32;
+
 /** Request headers of one HTTP/2 stream, at most (gRPC metadata included): 64 KiB. */
 const MAX_HEADER_LIST_BYTES = 64 * 1024;
 
@@ -73,8 +81,18 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
   const deadlines = new Http1Deadlines(limits);
   h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const connection = connectionOf.get(req.socket) ?? req.socket;
-    slots.callStarted(connection);
+    // The rest of a read already parsed when its connection was closed comes to nothing.
+    if (connection.destroyed) return;
     res.once("close", () => slots.callEnded(connection));
+    if (slots.callStarted(connection) > MAX_PIPELINED_REQUESTS) {
+      options.limitObserver?.refused("pipelined_requests");
+      logger.warn(
+        { address: clientNetwork(connection.remoteAddress ?? "") },
+        "a client sent more HTTP/1.1 requests ahead of their answers than a connection may; the connection is closed",
+      );
+      connection.destroy();
+      return;
+    }
     deadlines.request(req, res);
   });
   // Without a "clientError" listener Node answers a malformed or late request itself (400,

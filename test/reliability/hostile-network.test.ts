@@ -167,6 +167,22 @@ describe("idle and slow connections", () => {
     expect(ms).toBeLessThan(4000);
   });
 
+  it("closes an HTTP/1.1 connection that sends requests far ahead of reading their answers", async () => {
+    const from = attacker();
+    const socket = await connectFrom(from);
+    socket.pause();
+    socket.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(10_000));
+    await callsDuring(sleep(500));
+    let received = "";
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
+    expect(await closedBy(socket)).toBeLessThan(1000);
+    // The server answered no more than it allows ahead, and then closed the connection.
+    expect(received.split("HTTP/1.1 200").length - 1).toBeLessThanOrEqual(32);
+    const warned = () => server.output().split("\n").some((line) => line.includes("ahead of their answers") && line.includes(`"address":"${from}"`));
+    await waitFor(warned, "the warning");
+    expectStillUp();
+  });
+
   it("closes an HTTP/2 connection that sends its preface and nothing else", async () => {
     const connection = await connectRawHttp2(port, attacker());
     const ms = await closedBy(connection.socket);

@@ -87,13 +87,16 @@ export class ConnectionSlots {
     if (slot) slot.close = close;
   }
 
-  /** A call began on the connection: it is a client, not a squatter, and busy until the call ends. */
-  callStarted(socket: net.Socket): void {
+  /**
+   * A call began on the connection: it is a client, not a squatter, and busy until the call
+   * ends. Returns the calls now in progress on it.
+   */
+  callStarted(socket: net.Socket): number {
     const slot = this.slots.get(socket);
-    if (!slot) return;
-    slot.calls++;
+    if (!slot) return 0;
     slot.pending = false;
     this.quiet.delete(socket);
+    return ++slot.calls;
   }
 
   callEnded(socket: net.Socket): void {
