@@ -42,6 +42,7 @@ import type { InstanceDocument } from "../projections/instance-projection.js";
 import { POLICY_SERVICES, openService } from "../service.js";
 import { connectionTracking } from "./connection-tracking.js";
 import { withCors } from "./cors.js";
+import { addressLimitDoor } from "./address-limit-door.js";
 import { consoleDoor } from "./console/console-door.js";
 import { createRestGateway } from "./gateway/rest-gateway.js";
 import { DatabaseMonitor } from "./health/database-monitor.js";
@@ -162,8 +163,10 @@ export async function startApp(config: Config, logger: Logger, log?: { readonly 
     const doors: HttpDoor[] = [
       badTargetDoor(toStatus, logger),
       rpc,
-      ...(metrics ? [metricsDoor({ metrics, admit, toStatus, logger })] : []),
       rest,
+      // What passes here is no call, and the interceptors have not counted it.
+      addressLimitDoor(rateLimits, toStatus),
+      ...(metrics ? [metricsDoor({ metrics, admit, toStatus, logger })] : []),
       healthProbes(readiness),
       openApiDoor(toStatus),
       consoleDoor(),

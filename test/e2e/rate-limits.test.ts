@@ -1,8 +1,10 @@
 /**
  * Rate limits: per client address, per caller, and on failed authentications. A refusal is
  * ResourceExhausted with retry-after, over gRPC as a status with its ErrorDetail and over REST
- * as 429 with Retry-After; health checks from this machine are never limited. The limits are
- * set low here so that a handful of calls reaches them.
+ * as 429 with Retry-After; requests that are no call (/openapi.json, unknown paths) count
+ * against the address too, and are refused as REST calls are. Health checks and probes from
+ * this machine are never limited. The limits are set low here so that a handful of calls
+ * reaches them.
  */
 import { afterEach, describe, expect, it } from "@jest/globals";
 import * as grpc from "@grpc/grpc-js";
@@ -61,6 +63,31 @@ describe("per client address", () => {
     const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => admin.getLoginPolicy({})));
     const refusals = outcomes.filter((o) => o.status === "rejected").map((o) => ConnectError.from(o.reason).code);
     expect(refusals).toContain(Code.ResourceExhausted);
+  });
+  it("counts requests that are no call as well, answered 429 with Retry-After; never probes or /metrics from this machine", async () => {
+    const server = await serve({ LPS_RATE_LIMIT_PER_ADDRESS: "1", LPS_METRICS: "open" });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const answer = await fetch(`${server.url}/openapi.json`);
+        return { status: answer.status, retryAfter: answer.headers.get("retry-after"), body: await answer.text() };
+      }),
+    );
+    const refused = answers.filter((answer) => answer.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(7);
+    expect(refused.length + answers.filter((answer) => answer.status === 200).length).toBe(10);
+    expect(Number(refused[0]!.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(refused[0]!.body).details[0]).toMatchObject({ id: "AUTH-R4t3l", message: "Errors.RateLimit.Exceeded" });
+    // Paths nobody serves count too.
+    const unknown = await fetch(`${server.url}/no-such-page`);
+    await unknown.text();
+    expect(unknown.status).toBe(429);
+    for (let i = 0; i < 10; i++) {
+      for (const path of ["/healthz", "/ready", "/metrics"]) {
+        const probe = await fetch(`${server.url}${path}`);
+        await probe.text();
+        expect(probe.status).toBe(200);
+      }
+    }
   });
 });
 

@@ -65,9 +65,7 @@ export async function serveEventStream(
   } catch (error) {
     const status = options.toStatus(error, context);
     ended(Code[status.code]);
-    const headers: Record<string, string> = {};
-    status.metadata.forEach((value, name) => (headers[name] = value));
-    sendRestResponse(req, res, restError(status, { authorization: req.headers.authorization, headers }));
+    sendRestResponse(req, res, restError(status, { authorization: req.headers.authorization }));
     return;
   }
   const headers: Record<string, string> = {};

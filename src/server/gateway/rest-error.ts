@@ -48,7 +48,10 @@ export function restError(error: ConnectError, options: RestErrorOptions = {}): 
     message: error.rawMessage,
     details: details.map((detail) => anyPack(ErrorDetailSchema, detail)),
   });
-  const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
+  // The error's metadata (retry-after, the current entity tag) is HTTP headers already.
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  error.metadata.forEach((value, name) => (headers[name] = value));
+  Object.assign(headers, options.headers);
   if (error.code === Code.Unauthenticated) headers["www-authenticate"] = bearerChallenge(details[0], options.authorization);
   return {
     status: options.httpStatus ?? httpStatusOf(error),

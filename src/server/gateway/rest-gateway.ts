@@ -95,12 +95,7 @@ export function createRestGateway(options: RestGatewayOptions): RestGateway {
     } catch (error) {
       outcome = call.fail(error);
     }
-    if (outcome.error) {
-      // The error's metadata (retry-after, say) is HTTP headers already.
-      const headers: Record<string, string> = {};
-      outcome.error.metadata.forEach((value, name) => (headers[name] = value));
-      return sendRestResponse(req, res, restError(outcome.error, { authorization: req.headers.authorization, headers }));
-    }
+    if (outcome.error) return sendRestResponse(req, res, restError(outcome.error, { authorization: req.headers.authorization }));
     const headers: Record<string, string> = {};
     outcome.header?.forEach((value, name) => (headers[name] = value));
     headers["content-type"] = "application/json";
