@@ -23,8 +23,7 @@ import { startServerProcess, type ServerProcess } from "../support/server-proces
 import { freshDatabaseUrl } from "../support/test-database.js";
 
 const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((path) => spawnSync(path, ["-v"]).status === 0);
-// Skipped only where nginx is not installed (.ci/run installs it); the reason is in the name.
-const describeNginx = NGINX ? describe : describe.skip;
+const describeNginx = NGINX ? describe : describe.skip; // skipped only where nginx is not installed (.ci/run installs it); the reason is in the name too
 const skipped = NGINX ? "" : " (skipped: nginx is not installed; Debian's nginx package provides it)";
 
 /** Resolves once something accepts connections on the port. */

@@ -25,8 +25,7 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core
 const DESKTOP = { width: 1024, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
-// Skipped only where no Chromium can be launched (chromium.ts says why); the reason is in the name.
-const describeBrowser = chromiumSkipReason ? describe.skip : describe;
+const describeBrowser = chromiumSkipReason ? describe.skip : describe; // skipped only where no Chromium can be launched (chromium.ts says why); the reason is in the name too
 const title = chromiumSkipReason ? `the console in Chromium (skipped: ${chromiumSkipReason})` : "the console in Chromium";
 
 describeBrowser(title, () => {
