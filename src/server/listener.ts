@@ -87,7 +87,7 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
     if (slots.callStarted(connection) > MAX_PIPELINED_REQUESTS) {
       options.limitObserver?.refused("pipelined_requests");
       logger.warn(
-        { address: clientNetwork(connection.remoteAddress ?? "") },
+        { address: slots.addressOf(connection) },
         "a client sent more HTTP/1.1 requests ahead of their answers than a connection may; the connection is closed",
       );
       connection.destroy();
@@ -117,7 +117,8 @@ export async function listen(options: ListenOptions, handlers: RequestHandlers):
   let handingOver: net.Socket | undefined;
   h2.on("session", (session: http2.ServerHttp2Session) => {
     const connection = handingOver!;
-    const address = clientNetwork(connection.remoteAddress ?? "");
+    // Admitted moments ago, under the address its limits count.
+    const address = slots.addressOf(connection) ?? "";
     sessions.set(session, address);
     session.once("close", () => sessions.delete(session));
     slots.closeWith(connection, () => session.close());

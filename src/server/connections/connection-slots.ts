@@ -111,6 +111,11 @@ export class ConnectionSlots {
     for (const socket of [...this.quiet]) this.close(socket);
   }
 
+  /** The client address the connection was admitted under (as limits per address count it). */
+  addressOf(socket: net.Socket): string | undefined {
+    return this.slots.get(socket)?.address;
+  }
+
   /** Every open connection, to cut at shutdown. */
   all(): Iterable<net.Socket> {
     return this.slots.keys();
