@@ -2,7 +2,8 @@
  * Requests whose authority or target no URL can be made of (`Host: x:99999`, an empty Host,
  * HTTP/1.0 without Host, `Host: [`; targets `//a:99999`, `//[`, `http://[/openapi.json`),
  * over HTTP/1.1, h2c and TLS, at every door: each is answered 400 with the gateway's status
- * body, logged at info as the caller's mistake, and the process serves on.
+ * body, logged at info as the caller's mistake, and the process serves on. And a target in
+ * the absolute form (`http://host/path`), which is no mistake, is served as its path.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import http2 from "node:http2";
@@ -105,6 +106,31 @@ describe.each([
     const refusals = logLines(server()).filter((line) => line.msg === "bad request target");
     expect(refusals.length).toBeGreaterThan(0);
     expect(refusals.every((line) => line.level === 30)).toBe(true);
+  });
+
+  // What a client sends to a proxy, and a proxy may pass on: a server must take it (RFC 9112, 3.2.2).
+  it("a target in the absolute form is served as its path, at every door", async () => {
+    const auth = `Authorization: Bearer ${server().adminToken}\r\n`;
+    const get = (target: string, headers = "") => send(`GET ${target} HTTP/1.1\r\nHost: localhost\r\n${headers}Connection: close\r\n\r\n`);
+    const call = parseRawResponse(
+      await send(`POST http://localhost${GET_POLICY} HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`),
+    );
+    expect(call.status).toBe(200);
+    expect(JSON.parse(call.body).policy.isDefault).toBe(true);
+    const rest = parseRawResponse(await get("HTTP://localhost/admin/v1/policies/login", auth));
+    expect(rest.status).toBe(200);
+    expect(JSON.parse(rest.body).policy.isDefault).toBe(true);
+    // The query goes along: the gateway reads it, and refuses a field the request has not.
+    const queried = parseRawResponse(await get("http://localhost/admin/v1/policies/login?x=1", auth));
+    expect(queried.status).toBe(400);
+    expect(JSON.parse(queried.body).message).toMatch(/query parameter "x"/);
+    // The authority is the target's, whatever Host says.
+    const openApi = parseRawResponse(await get("https://api.example:8443/openapi.json"));
+    expect(openApi.status).toBe(200);
+    expect(JSON.parse(openApi.body).openapi).toMatch(/^3\./);
+    expect(parseRawResponse(await get("http://localhost/healthz")).status).toBe(200);
+    expect(parseRawResponse(await get("http://localhost/nothing/here")).status).toBe(404);
+    expectStillServing(server());
   });
 
   it("serves a well-formed request afterwards", async () => {
