@@ -4,7 +4,8 @@ import { AdminService, GetLoginPolicyResponseSchema } from "../../gen/zitadel/ad
 import type { LoginPolicyCommands, PolicyOwner } from "../command/login-policy-commands.js";
 import { INSTANCE } from "../events/aggregates.js";
 import { AGGREGATE_TYPES, EVENT_TYPES } from "../events/event-catalog.js";
-import type { EventSearchQueries } from "../query/event-search.js";
+import { invalidArgument } from "../errors.js";
+import { MAX_FILTER_VALUES, type EventSearchQueries } from "../query/event-search.js";
 import type { IdentityQueries } from "../query/identity-queries.js";
 import type { LoginPolicyQueries } from "../query/login-policy-queries.js";
 import type { PolicyReachQueries } from "../query/policy-reach.js";
@@ -37,6 +38,8 @@ export function adminService(
     },
     ...factorHandlers(commands, { owner: () => owner, policy: defaultPolicy, reach: followingDefault }),
     async listEvents(req) {
+      refuseLongFilter("eventTypes", req.eventTypes);
+      refuseLongFilter("aggregateTypes", req.aggregateTypes);
       const found = await events.search(eventSearchFromProto(req));
       const names = await identities.userNames(new Set(found.map((event) => event.creator)));
       return { events: found.map((event) => eventToProto(event, names.get(event.creator) ?? "")) };
@@ -48,4 +51,14 @@ export function adminService(
       return { aggregateTypes: AGGREGATE_TYPES.map(typeToProto) };
     },
   };
+}
+
+/**
+ * A filter lists at most MAX_FILTER_VALUES types: far more than the log holds, and few
+ * enough that its query stays within what the database takes (SQLite refuses a statement
+ * with more than 32,766 values in it).
+ */
+function refuseLongFilter(name: string, values: readonly string[]): void {
+  if (values.length <= MAX_FILTER_VALUES) return;
+  throw invalidArgument("EVENT-F1ltr", "Errors.Events.FilterTooLong", `${name} lists ${values.length} values; at most ${MAX_FILTER_VALUES} are allowed`);
 }

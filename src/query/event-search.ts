@@ -14,6 +14,9 @@ import type { EventFilter, EventStore } from "../eventstore/store.js";
 
 export const MAX_EVENTS_PER_PAGE = 1000;
 
+/** The most values a filter of types (event types, aggregate types) may list. */
+export const MAX_FILTER_VALUES = 100;
+
 export interface EventSearch {
   readonly aggregateTypes: readonly string[];
   readonly aggregateId: string;

@@ -138,6 +138,19 @@ describe.each(PROTOCOLS)("over %s", (protocol) => {
     expect(aggregateTypes.map((type) => type.type)).toEqual(["instance", "org", "user"]);
   });
 
+  it("takes at most 100 values in each filter of types, and says so past that", async () => {
+    const types = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}.${i}`);
+    await expect(list({ eventTypes: [...types(99, "none"), "instance.added"], aggregateTypes: types(100, "none") })).resolves.toEqual([]);
+    expect(await list({ eventTypes: [...types(99, "none"), "instance.added"] })).toHaveLength(1);
+    // 40,000 once reached the database, which refused a statement with so many values: Internal.
+    for (const request of [{ eventTypes: types(101, "none") }, { aggregateTypes: types(40_000, "none") }]) {
+      const error = await client.listEvents(request).then(() => undefined, ConnectError.from);
+      expect(error?.code).toBe(Code.InvalidArgument);
+      expect(error?.findDetails(ErrorDetailSchema)[0]?.id).toBe("EVENT-F1ltr");
+      expect(error?.rawMessage).toMatch(/at most 100/);
+    }
+  });
+
   it("needs events.read, which an organization owner and an IAM_OWNER_VIEWER lack", async () => {
     for (const token of [editor.token, viewer.token]) {
       const error = await admin(protocol, token)

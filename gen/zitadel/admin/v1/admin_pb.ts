@@ -413,7 +413,7 @@ export type ListEventsRequest = Message<"zitadel.admin.v1.ListEventsRequest"> & 
   editorUserId: string;
 
   /**
-   * Only events of these types.
+   * Only events of these types; at most 100.
    *
    * @generated from field: repeated string event_types = 5;
    */
@@ -427,7 +427,7 @@ export type ListEventsRequest = Message<"zitadel.admin.v1.ListEventsRequest"> & 
   aggregateId: string;
 
   /**
-   * Only events of aggregates of these types.
+   * Only events of aggregates of these types; at most 100.
    *
    * @generated from field: repeated string aggregate_types = 7;
    */
