@@ -3,17 +3,18 @@
  * call carry its request ID, trace and caller (callLine, see call-context.ts).
  */
 import { pino } from "pino";
-import { StdoutLog } from "./log-output.js";
 
 export type Logger = pino.Logger;
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export function createLogger(
-  level: LogLevel,
-  destination: pino.DestinationStream = new StdoutLog().destination,
-): Logger {
+/**
+ * A logger writing to `destination`: the server gives it its StdoutLog (log-output.ts), which
+ * writes many lines at a time and bounds what a stalled stdout holds; by default (a silent
+ * logger, an operator tool's) the lines go straight to stdout.
+ */
+export function createLogger(level: LogLevel, destination: pino.DestinationStream = process.stdout): Logger {
   return pino({ level, base: undefined, timestamp: isoTimeEachMillisecond() }, destination);
 }
 

@@ -36,6 +36,8 @@ async function serve(args: string[]): Promise<void> {
     logger.info({ signal }, "shutting down");
     await app.close();
     logger.info("stopped");
+    // A stdout nobody reads must not hold the process: its last lines get a moment, no more.
+    output.finish();
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
