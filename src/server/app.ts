@@ -53,7 +53,7 @@ import { listen, type Listener } from "./listener.js";
 import { isLoopback } from "../net/loopback-address.js";
 import { metricsDoor, metricsReaders } from "./metrics-door.js";
 import { openApiDoor } from "./openapi-door.js";
-import { badTargetDoor } from "./request-target.js";
+import { requestTargetDoor } from "./request-target.js";
 import { serverReflectionV1, serverReflectionV1alpha } from "./reflection/reflection-service.js";
 import { ServedDescriptors } from "./reflection/served-descriptors.js";
 import { createCallCore, partlyServedService, servedService } from "./call/call-core.js";
@@ -159,9 +159,10 @@ export async function startApp(config: Config, logger: Logger, log?: { readonly 
         : undefined;
     // Each door serves the requests that are its own and passes on the rest; the first
     // that takes a request answers it, and the REST gateway answers what none took.
-    // A request no URL can be made of is refused before any door reads it.
+    // A request no URL can be made of is refused before any door reads it, and a target in
+    // the absolute form (http://host/path) made the path the others read.
     const doors: HttpDoor[] = [
-      badTargetDoor(toStatus, logger),
+      requestTargetDoor(toStatus, logger),
       rpc,
       rest,
       // What passes here is no call, and the interceptors have not counted it.

@@ -38,7 +38,7 @@ const ABSOLUTE_FORM = /^https?:\/\//i;
  * Takes the requests whose URL cannot be made, and answers them 400 in the gateway's error
  * shape; passes the others on, a target in the absolute form made the origin form.
  */
-export function badTargetDoor(toStatus: StatusMapper, logger: Logger): HttpDoor {
+export function requestTargetDoor(toStatus: StatusMapper, logger: Logger): HttpDoor {
   return {
     handle(req, res) {
       const url = requestUrl(req);
