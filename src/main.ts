@@ -26,9 +26,6 @@ async function serve(args: string[]): Promise<void> {
   const logger = createLogger(config.logLevel, output.destination);
   guardProcess(logger);
   const app = await startApp(config, logger, output);
-  // The banner comes last, after the start-up's log lines.
-  await output.flushed();
-  process.stdout.write(banner(app, config));
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -39,8 +36,12 @@ async function serve(args: string[]): Promise<void> {
     // A stdout nobody reads must not hold the process: its last lines get a moment, no more.
     output.finish();
   };
+  // Before the banner: whoever starts the process may signal it as soon as it says it listens.
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+  // The banner comes last, after the start-up's log lines.
+  await output.flushed();
+  process.stdout.write(banner(app, config));
 }
 
 function banner(app: App, config: Config): string {
